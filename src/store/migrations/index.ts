@@ -1,0 +1,10 @@
+/**
+ * The append-only migration history. Add a new file and a new line here; never edit or
+ * reorder a migration that has shipped.
+ */
+import type { Migration } from 'kysely';
+import * as m001 from './001_articles.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '001_articles': m001,
+};
