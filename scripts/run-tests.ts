@@ -3,7 +3,7 @@
  * `N passed, N failed` (skipped tests are counted and named separately).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
@@ -35,10 +35,10 @@ stream.on('test:fail', (e) => {
   if (e.details.type === 'suite') return;
   failed++;
 });
-stream.compose(spec).pipe(process.stdout);
+stream.compose(new spec()).pipe(process.stdout);
 stream.once('end', () => {
   setImmediate(() => {
-    console.log(`\n${files.length} test files: ${relative('.', '.') || '.'} ; ${skipped} skipped`);
+    console.log(`\n${files.length} test files, ${skipped} tests skipped`);
     console.log(`${passed} passed, ${failed} failed`);
     process.exitCode = failed > 0 ? 1 : 0;
   });

@@ -45,7 +45,6 @@ export interface ArticleTable {
   content_hash: string;
   meta_hash: string;
   retired: number;
-  current_revision_id: number | null;
 }
 
 export interface ArticlePathTable {
@@ -137,6 +136,80 @@ export interface ArticleFtsTable {
   body: string;
 }
 
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string | null;
+  confirmed_at: string | null;
+  is_admin: number;
+  time_zone: string;
+  digest_hour: number;
+  cadence: 'daily' | 'weekly';
+  include_minor: number;
+  watermark: number;
+  suppressed_at: string | null;
+  hard_bounces: number;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface TokenTable {
+  hash: string;
+  user_id: number;
+  purpose: string;
+  data: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SubscriptionTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: 'technology' | 'query';
+  technology_id: number | null;
+  query: string | null;
+  paused: number;
+  muted: number;
+  created_at: string;
+}
+
+export interface DigestTable {
+  id: Generated<number>;
+  user_id: number;
+  period: string;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
+  to_address: string;
+  message_id: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  headers: string;
+  items: string;
+  item_count: number;
+  from_change_id: number;
+  to_change_id: number;
+  attempts: number;
+  next_attempt_at: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface RateLimitTable {
+  bucket: string;
+  count: number;
+  reset_at: string;
+}
+
 export interface Database {
   sources: SourceTable;
   articles: ArticleTable;
@@ -149,6 +222,12 @@ export interface Database {
   technology_aliases: TechnologyAliasTable;
   article_technologies: ArticleTechnologyTable;
   article_fts: ArticleFtsTable;
+  users: UserTable;
+  sessions: SessionTable;
+  tokens: TokenTable;
+  subscriptions: SubscriptionTable;
+  digests: DigestTable;
+  rate_limits: RateLimitTable;
 }
 
 export type Source = Selectable<SourceTable>;
@@ -160,3 +239,6 @@ export type Revision = Selectable<RevisionTable>;
 export type Change = Selectable<ChangeTable>;
 export type Scan = Selectable<ScanTable>;
 export type Technology = Selectable<TechnologyTable>;
+export type User = Selectable<UserTable>;
+export type Subscription = Selectable<SubscriptionTable>;
+export type Digest = Selectable<DigestTable>;

@@ -40,7 +40,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('content_hash', 'text', (c) => c.notNull())
     .addColumn('meta_hash', 'text', (c) => c.notNull())
     .addColumn('retired', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('current_revision_id', 'integer')
     .execute();
   await db.schema.createIndex('articles_kb').on('articles').column('kb').execute();
   await db.schema.createIndex('articles_last_changed').on('articles').column('last_changed').execute();

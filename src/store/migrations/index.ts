@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m001 from './001_articles.ts';
+import * as m002 from './002_accounts.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_articles': m001,
+  '002_accounts': m002,
 };

@@ -1,0 +1,85 @@
+/**
+ * `kbwatch serve`: the website, API and (unless --no-jobs) the scheduler in one process.
+ * A fresh database is created and given the default sources; an older schema is refused.
+ */
+import type { Command } from 'commander';
+import { createContext } from '../context.ts';
+import { createLogger } from '../log.ts';
+import { connect, migrate, openStore } from '../store/db.ts';
+import { buildServer, listen, PortInUseError } from '../web/server.ts';
+import { startScheduler } from '../jobs/scheduler.ts';
+import { defaultJobs } from '../jobs/jobs.ts';
+import { addDefaultSources } from '../scan/sources.ts';
+import { CliError } from './index.ts';
+import { loadConfig, ensureSecret } from '../config/index.ts';
+
+async function isFreshDatabase(url: string): Promise<boolean> {
+  const store = openStore(url);
+  try {
+    const tables = await store.db.introspection.getTables();
+    return !tables.some((t) => t.name === 'schema_migrations');
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the website and API; schedule the nightly scan and the digest tick.')
+    .option('--port <port>', 'port to listen on (KBWATCH_PORT)')
+    .option('--host <host>', 'address to bind (KBWATCH_HOST)')
+    .option('--no-jobs', 'web only: no scans or digests in this process')
+    .action(async (opts: { port?: string; host?: string; jobs: boolean }) => {
+      const config = ensureSecret(
+        loadConfig(process.env, {
+          ...(opts.port !== undefined ? { KBWATCH_PORT: opts.port } : {}),
+          ...(opts.host !== undefined ? { KBWATCH_HOST: opts.host } : {}),
+          ...(opts.jobs === false ? { KBWATCH_JOBS: 'false' } : {}),
+        }),
+      );
+      const log = createLogger(config.logLevel);
+      const fresh = await isFreshDatabase(config.databaseUrl);
+      if (fresh) {
+        const s = openStore(config.databaseUrl);
+        await migrate(s).finally(() => s.close());
+        log.info('serve: created a new database');
+      }
+      const store = await connect(config.databaseUrl);
+      const ctx = createContext(config, store, log);
+      if (fresh && config.sources === 'default') await addDefaultSources(ctx);
+
+      const app = buildServer(ctx);
+      let address: string;
+      try {
+        address = await listen(app, config.host, config.port);
+      } catch (err) {
+        await store.close();
+        if (err instanceof PortInUseError) throw new CliError(err.message, 1);
+        throw err;
+      }
+      log.info(`serve: listening on ${address} (${store.dialect})`);
+      console.log(`kbwatch listening on ${address}`);
+
+      const scheduler = config.jobs ? startScheduler(ctx, defaultJobs(ctx)) : undefined;
+      if (scheduler && config.scanOnStart) {
+        const scanned = await store.db.selectFrom('scans').select('id').limit(1).executeTakeFirst();
+        if (!scanned) {
+          log.info('serve: first scan started in the background');
+          void scheduler.trigger('scan');
+        }
+      }
+
+      await new Promise<void>((resolve) => {
+        const stop = async (signal: string) => {
+          log.info(`serve: ${signal}: draining requests and stopping`);
+          scheduler?.stop();
+          await app.close();
+          await store.close();
+          resolve();
+        };
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+        process.once('SIGINT', () => void stop('SIGINT'));
+      });
+    });
+}

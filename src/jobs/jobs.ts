@@ -1,0 +1,16 @@
+/** The jobs `serve` and `worker` schedule. */
+import type { Context } from '../context.ts';
+import type { Job } from './scheduler.ts';
+import { scanAll } from '../scan/run.ts';
+
+export function defaultJobs(ctx: Context): Job[] {
+  return [
+    {
+      name: 'scan',
+      schedule: ctx.config.scanSchedule,
+      run: async (c) => {
+        await scanAll(c, {});
+      },
+    },
+  ];
+}
