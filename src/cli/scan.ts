@@ -1,0 +1,72 @@
+/** `kbwatch scan`: scan every source (or one), with a progress bar on a terminal. */
+import type { Command } from 'commander';
+import { scanAll, type ScanReport } from '../scan/run.ts';
+import { SourceError } from '../scan/sources.ts';
+import { CliError, withContext } from './index.ts';
+
+function progressPrinter(): (source: string, done: number, total: number) => void {
+  if (process.stderr.isTTY) {
+    return (source, done, total) => {
+      const width = 30;
+      const filled = total > 0 ? Math.round((done / total) * width) : 0;
+      process.stderr.write(`\r${source} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}${total ? `/${total}` : ''}   `);
+      if (total > 0 && done >= total) process.stderr.write('\n');
+    };
+  }
+  let last = 0;
+  return (source, done, total) => {
+    if (Date.now() - last > 2000 || done === total) {
+      last = Date.now();
+      process.stderr.write(`scan: ${source}: ${done}${total ? ` of ${total}` : ''} files\n`);
+    }
+  };
+}
+
+function printSummary(reports: ScanReport[]): void {
+  for (const r of reports) {
+    const c = r.counts;
+    console.log(
+      `${r.name}: ${r.status} at ${r.ref ? r.ref.slice(0, 12) : '-'}: ${c.new} new, ${c.updated} updated, ${c.metadata} metadata, ${c.moved} moved, ${c.removed} removed, ${c.unchanged} unchanged, ${c.errors} errors (${(r.durationMs / 1000).toFixed(1)} s)`,
+    );
+    for (const e of r.errors.slice(0, 20)) console.log(`  error ${e.path || '(source)'}: ${e.message}`);
+    if (r.errors.length > 20) console.log(`  … and ${r.errors.length - 20} more errors`);
+  }
+}
+
+export function registerScanCommand(program: Command): void {
+  program
+    .command('scan')
+    .description('Scan sources for new, updated, moved and removed articles.')
+    .option('--source <name>', 'scan only this source')
+    .option('--ref <commit-or-branch>', 'scan a git source up to this commit (replays, pinning)')
+    .option('--json', 'print one JSON object with every change')
+    .action((o: { source?: string; ref?: string; json?: boolean }) =>
+      withContext(async (ctx) => {
+        if (o.ref && !o.source) {
+          const n = await ctx.store.db.selectFrom('sources').select('id').where('enabled', '=', 1).where('kind', '=', 'git').execute();
+          if (n.length > 1) throw new CliError('scan: --ref needs --source when there is more than one git source');
+        }
+        let reports: ScanReport[];
+        try {
+          reports = await scanAll(ctx, { source: o.source, ref: o.ref, onProgress: o.json ? undefined : progressPrinter() });
+        } catch (err) {
+          if (err instanceof SourceError) throw new CliError(err.message);
+          throw err;
+        }
+        if (o.json) {
+          const out = {
+            sources: reports.map((r) => ({
+              name: r.name,
+              ref: r.ref,
+              status: r.status,
+              counts: r.counts,
+              changes: r.changes.map((c) => ({ kind: c.kind, path: c.path, previousPath: c.previousPath, kb: c.kb, title: c.title })),
+              errors: r.errors,
+            })),
+          };
+          process.stdout.write(JSON.stringify(out) + '\n');
+        } else printSummary(reports);
+        if (reports.some((r) => r.status === 'failed')) process.exitCode = 2;
+      }),
+    );
+}

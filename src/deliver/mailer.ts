@@ -1,0 +1,115 @@
+/**
+ * The mail interface: one message in, the server's verdict out. Two transports: pooled SMTP
+ * (nodemailer) when KBWATCH_SMTP_URL is set, else `.eml` files under <data dir>/outbox.
+ */
+import { mkdirSync } from 'node:fs';
+import { writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config/index.ts';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Fixed Message-ID (without angle brackets is fine). */
+  messageId?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SendResult {
+  messageId: string;
+  response: string;
+}
+
+export interface Mailer {
+  readonly kind: 'smtp' | 'eml';
+  send(mail: OutgoingMail): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+/** An SMTP failure with its reply code (4xx temporary, 5xx permanent; undefined: connection-level). */
+export class MailError extends Error {
+  constructor(message: string, readonly responseCode: number | undefined, readonly temporary: boolean) {
+    super(message);
+  }
+}
+
+export function classifySmtpError(err: unknown): MailError {
+  const e = err as { responseCode?: number; code?: string; message?: string };
+  const code = e.responseCode;
+  const temporary = code === undefined || (code >= 400 && code < 500);
+  return new MailError(`deliver: ${e.message ?? String(err)}`, code, temporary);
+}
+
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'mailRate'>): Mailer {
+  if (config.smtpUrl) return smtpMailer(config.smtpUrl, config.mailFrom, config.mailRate);
+  return emlMailer(join(config.dataDir, 'outbox'), config.mailFrom);
+}
+
+function smtpMailer(url: string, from: string, rate: number): Mailer {
+  const u = new URL(url);
+  const transport = nodemailer.createTransport({
+    pool: true,
+    host: u.hostname,
+    port: Number(u.port || 25),
+    secure: u.protocol === 'smtps:',
+    ignoreTLS: u.searchParams.get('tls') !== 'require' && u.protocol !== 'smtps:',
+    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    maxConnections: 4,
+    maxMessages: Infinity,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+    ...(rate > 0 ? { rateDelta: 1000, rateLimit: rate } : {}),
+  });
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      try {
+        const info = await transport.sendMail({
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          messageId: mail.messageId ? `<${mail.messageId.replace(/^<|>$/g, '')}>` : undefined,
+          headers: mail.headers,
+        });
+        return { messageId: info.messageId, response: info.response };
+      } catch (err) {
+        throw classifySmtpError(err);
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
+
+function emlMailer(dir: string, from: string): Mailer {
+  mkdirSync(dir, { recursive: true });
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'eml',
+    async send(mail) {
+      const info = await builder.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId ? `<${mail.messageId.replace(/^<|>$/g, '')}>` : undefined,
+        headers: mail.headers,
+      });
+      const id = info.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
+      const file = join(dir, `${id}.eml`);
+      // Write then rename, so a reader never sees half a message.
+      await writeFile(file + '.tmp', info.message as Buffer);
+      await rename(file + '.tmp', file);
+      return { messageId: info.messageId, response: `written ${file}` };
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Plans the scan of a git source: fetch, then either every article at the target commit
+ * (first scan) or only what `git diff` between the cursor and the target reports.
+ */
+import type { Context } from '../context.ts';
+import type { ParsedArticle, SourceError as FileError } from '../model/article.ts';
+import { GitMirror, type FileChange } from '../sources/git.ts';
+import { isArticlePath, parseMarkdownArticle } from '../sources/markdown.ts';
+import { currentPaths } from '../store/articles.ts';
+import type { Source } from '../store/schema.ts';
+import type { Seen } from './apply.ts';
+import type { ScanPlan } from './run.ts';
+import type { SourceOptions } from './sources.ts';
+
+const BATCH = 250;
+
+export async function planGitScan(ctx: Context, source: Source, options: SourceOptions, opts: { ref?: string; mirrorDir: string }): Promise<ScanPlan> {
+  const root = options.path ?? '';
+  const mirror = new GitMirror(opts.mirrorDir, source.location, { branch: options.branch, timeoutMs: ctx.config.gitTimeoutMs });
+  await mirror.ensure();
+  const target = await mirror.resolve(opts.ref ?? options.branch);
+  if (source.cursor === target) return emptyPlan(target);
+
+  const present: { path: string; previousPath?: string }[] = [];
+  const gone: string[] = [];
+  let changes: FileChange[] | null = null;
+  if (source.cursor) changes = await mirror.diff(source.cursor, target, root).catch(() => null); // unknown cursor (history rewritten): full scan
+  if (changes) {
+    for (const c of changes) {
+      const isNew = isArticlePath(c.path, root);
+      if (c.status === 'D') {
+        if (isNew) gone.push(c.path);
+      } else if (c.status === 'R' && c.oldPath) {
+        const wasArticle = isArticlePath(c.oldPath, root);
+        if (isNew) present.push(wasArticle ? { path: c.path, previousPath: c.oldPath } : { path: c.path });
+        if (wasArticle) gone.push(c.oldPath);
+      } else if (isNew) present.push({ path: c.path });
+    }
+  } else {
+    const listed = (await mirror.listFiles(target, root)).filter((p) => isArticlePath(p, root));
+    const seen = new Set(listed);
+    present.push(...listed.map((path) => ({ path })));
+    gone.push(...(await currentPaths(ctx.store.db, source.id)).filter((p) => !seen.has(p)));
+  }
+
+  const parseOptions = { urlTemplate: options.urlTemplate ?? '{file}', root, maxBytes: ctx.config.maxArticleBytes };
+  async function* batches(): AsyncIterable<{ seen: Seen[]; errors: FileError[] }> {
+    const includes = new Map<string, string | undefined>();
+    for (let i = 0; i < present.length; i += BATCH) {
+      const part = present.slice(i, i + BATCH);
+      const prev = new Map(part.map((p) => [p.path, p.previousPath]));
+      const raw = new Map<string, Buffer>();
+      const errors: FileError[] = [];
+      for await (const blob of mirror.readBlobs(target, part.map((p) => p.path))) {
+        if ('error' in blob) errors.push({ path: blob.path, message: blob.error });
+        else raw.set(blob.path, blob.data);
+      }
+      const seen: Seen[] = [];
+      for (const [path, data] of raw) {
+        const parsed = await parseWithIncludes(mirror, target, path, data, includes, parseOptions);
+        if ('message' in parsed) errors.push(parsed);
+        else seen.push({ article: parsed, previousPath: prev.get(path) });
+      }
+      yield { seen, errors };
+    }
+  }
+  const leaving = new Set(gone);
+  return { ref: target, cursor: target, total: present.length, batches: batches(), gone: () => gone, leaving };
+}
+
+/** Parses, reading the includes an article asks for (and theirs) through one batch read per level. */
+async function parseWithIncludes(
+  mirror: GitMirror,
+  commit: string,
+  path: string,
+  data: Buffer,
+  cache: Map<string, string | undefined>,
+  options: { urlTemplate: string; root: string; maxBytes: number },
+): Promise<ParsedArticle | FileError> {
+  for (let depth = 0; depth < 5; depth++) {
+    const missing = new Set<string>();
+    const readInclude = (p: string) => {
+      if (cache.has(p)) return cache.get(p);
+      missing.add(p);
+      return undefined;
+    };
+    let parsed: ParsedArticle;
+    try {
+      parsed = parseMarkdownArticle(path, data, { ...options, readInclude });
+    } catch (err) {
+      return { path, message: err instanceof Error ? err.message : String(err) };
+    }
+    if (missing.size === 0) return parsed;
+    for (const p of missing) cache.set(p, undefined);
+    for await (const blob of mirror.readBlobs(commit, [...missing])) {
+      if (!('error' in blob)) cache.set(blob.path, blob.data.toString('utf8'));
+    }
+  }
+  return { path, message: 'git source: includes nested too deeply' };
+}
+
+function emptyPlan(ref: string): ScanPlan {
+  return { ref, cursor: ref, total: 0, batches: (async function* () {})(), gone: () => [], leaving: new Set() };
+}
