@@ -1,0 +1,100 @@
+/** Data access for subscriptions: technology lookup, insert, list, state changes and delete. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, Subscription, Technology } from './schema.ts';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A subscription with the technology it points at (null for a saved query). */
+export interface SubscriptionView extends Subscription {
+  technology_slug: string | null;
+  technology_name: string | null;
+}
+
+/** A technology by slug, alias or display name, all compared case-insensitively. */
+export async function findTechnologyByTerm(db: Db, term: string): Promise<Technology | undefined> {
+  const t = term.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (t === '') return undefined;
+  const bySlug = await db.selectFrom('technologies').selectAll().where('slug', '=', t).executeTakeFirst();
+  if (bySlug) return bySlug;
+  const byAlias = await db
+    .selectFrom('technology_aliases')
+    .innerJoin('technologies', 'technologies.id', 'technology_aliases.technology_id')
+    .selectAll('technologies')
+    .where(sql<string>`lower(technology_aliases.alias)`, 'in', [t, t.replace(/ /g, '-')])
+    .orderBy('technologies.article_count', 'desc')
+    .executeTakeFirst();
+  if (byAlias) return byAlias;
+  return db
+    .selectFrom('technologies')
+    .selectAll()
+    .where(sql<string>`lower(name)`, '=', t)
+    .orderBy('article_count', 'desc')
+    .executeTakeFirst();
+}
+
+export function listUserSubscriptions(db: Db, userId: number): Promise<SubscriptionView[]> {
+  return db
+    .selectFrom('subscriptions')
+    .leftJoin('technologies', 'technologies.id', 'subscriptions.technology_id')
+    .selectAll('subscriptions')
+    .select(['technologies.slug as technology_slug', 'technologies.name as technology_name'])
+    .where('subscriptions.user_id', '=', userId)
+    .orderBy('subscriptions.id')
+    .execute();
+}
+
+/** Every subscription of the given users, for listings (one query, not one per user). */
+export async function subscriptionsByUser(db: Db, userIds: number[]): Promise<Map<number, SubscriptionView[]>> {
+  const out = new Map<number, SubscriptionView[]>();
+  for (let i = 0; i < userIds.length; i += 500) {
+    const part = userIds.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('subscriptions')
+      .leftJoin('technologies', 'technologies.id', 'subscriptions.technology_id')
+      .selectAll('subscriptions')
+      .select(['technologies.slug as technology_slug', 'technologies.name as technology_name'])
+      .where('subscriptions.user_id', 'in', part)
+      .orderBy('subscriptions.id')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.user_id) ?? [];
+      list.push(r);
+      out.set(r.user_id, list);
+    }
+  }
+  return out;
+}
+
+export async function countUserSubscriptions(db: Db, userId: number): Promise<number> {
+  const r = await db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The user's existing subscription to the same technology or the same query text, if any. */
+export function findSameSubscription(db: Db, userId: number, target: { technologyId: number } | { query: string }): Promise<Subscription | undefined> {
+  let q = db.selectFrom('subscriptions').selectAll().where('user_id', '=', userId);
+  q = 'technologyId' in target ? q.where('kind', '=', 'technology').where('technology_id', '=', target.technologyId) : q.where('kind', '=', 'query').where('query', '=', target.query);
+  return q.executeTakeFirst();
+}
+
+export function insertSubscription(
+  db: Db,
+  row: { userId: number; kind: 'technology' | 'query'; technologyId: number | null; query: string | null; createdAt: string },
+): Promise<Subscription> {
+  return db
+    .insertInto('subscriptions')
+    .values({ user_id: row.userId, kind: row.kind, technology_id: row.technologyId, query: row.query, paused: 0, muted: 0, created_at: row.createdAt })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Sets flags on one of the user's subscriptions; false if the user has no such subscription. */
+export async function updateSubscriptionFlags(db: Db, userId: number, id: number, patch: { paused?: number; muted?: number }): Promise<boolean> {
+  const r = await db.updateTable('subscriptions').set(patch).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function deleteSubscription(db: Db, userId: number, id: number): Promise<boolean> {
+  const r = await db.deleteFrom('subscriptions').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

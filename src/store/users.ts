@@ -1,0 +1,124 @@
+/** Data access for users, their sessions and their single-use tokens. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, User, UserTable } from './schema.ts';
+import type { Insertable, Selectable } from 'kysely';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type Session = Selectable<Database['sessions']>;
+export type Token = Selectable<Database['tokens']>;
+
+export function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export function findUserById(db: Db, id: number): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Inserts a user whose watermark starts at the newest change, so that a new user is never sent
+ * changes detected before they existed. Returns undefined when the address is already taken.
+ */
+export type NewUser = Pick<UserTable, 'email' | 'created_at'> & Partial<Pick<UserTable, 'password_hash' | 'confirmed_at' | 'is_admin' | 'time_zone' | 'digest_hour' | 'cadence' | 'include_minor'>>;
+
+export async function insertUser(db: Db, row: NewUser): Promise<User | undefined> {
+  const latest = await db.selectFrom('changes').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const values: Insertable<UserTable> = {
+    password_hash: null,
+    confirmed_at: null,
+    is_admin: 0,
+    time_zone: 'UTC',
+    digest_hour: 7,
+    cadence: 'daily',
+    include_minor: 1,
+    suppressed_at: null,
+    hard_bounces: 0,
+    ...row,
+    watermark: Number(latest?.max ?? 0),
+  };
+  return db
+    .insertInto('users')
+    .values(values)
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function updateUser(db: Db, id: number, patch: Partial<Omit<UserTable, 'id'>>): Promise<void> {
+  await db.updateTable('users').set(patch).where('id', '=', id).execute();
+}
+
+export function listAllUsers(db: Db): Promise<User[]> {
+  return db.selectFrom('users').selectAll().orderBy('email').execute();
+}
+
+/** Removes a user and every row that belongs to them. Returns false if there was no such user. */
+export async function deleteUserAndData(db: Kysely<Database>, id: number): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await tx.deleteFrom('tokens').where('user_id', '=', id).execute();
+    await tx.deleteFrom('subscriptions').where('user_id', '=', id).execute();
+    await tx.deleteFrom('digests').where('user_id', '=', id).execute();
+    const r = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
+  });
+}
+
+// Sessions
+
+export async function insertSession(db: Db, row: Session): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+/** The live session with this id hash and its user. */
+export async function findLiveSession(db: Db, idHash: string, nowIso: string): Promise<{ session: Session; user: User } | undefined> {
+  const session = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('expires_at', '>', nowIso).executeTakeFirst();
+  if (!session) return undefined;
+  const user = await findUserById(db, session.user_id);
+  return user ? { session, user } : undefined;
+}
+
+export async function deleteSession(db: Db, idHash: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+}
+
+export async function deleteUserSessions(db: Db, userId: number): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+export async function deleteExpiredSessions(db: Db, nowIso: string): Promise<void> {
+  await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
+}
+
+// Tokens
+
+export async function insertToken(db: Db, row: Token): Promise<void> {
+  await db.insertInto('tokens').values(row).execute();
+}
+
+export function findToken(db: Db, hash: string): Promise<Token | undefined> {
+  return db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+}
+
+/** Marks a token used if it is still unused and unexpired; false if another request was first. */
+export async function claimToken(db: Db, hash: string, nowIso: string): Promise<boolean> {
+  const r = await db
+    .updateTable('tokens')
+    .set({ used_at: nowIso })
+    .where('hash', '=', hash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Voids every unused token of one purpose for a user (a new link replaces the old ones). */
+export async function voidTokens(db: Db, userId: number, purpose: string, nowIso: string): Promise<void> {
+  await db.updateTable('tokens').set({ used_at: nowIso }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+}
+
+export async function deleteStaleTokens(db: Db, beforeIso: string): Promise<void> {
+  await db.deleteFrom('tokens').where('expires_at', '<', beforeIso).execute();
+}
+
