@@ -1,0 +1,182 @@
+/**
+ * The digest mail: subject, preview, text and HTML from a user's items, plus the headers that
+ * make unsubscribing one click (RFC 8058) and a Message-ID fixed per user and period, so a
+ * retried send is recognisably the same message. Every user or article text is escaped in HTML.
+ */
+import type { DigestItem } from '../match/types.ts';
+
+export interface DigestSubscription {
+  id: number;
+  kind: 'technology' | 'query';
+  label: string;
+  /** Token of this subscription's mute link. */
+  muteToken: string;
+}
+
+export interface DigestMailInput {
+  baseUrl: string;
+  userId: number;
+  period: string;
+  cadence: 'daily' | 'weekly';
+  items: DigestItem[];
+  /** The subscriptions that matched at least one item. */
+  subscriptions: DigestSubscription[];
+  unsubscribeToken: string;
+}
+
+export interface RenderedDigest {
+  subject: string;
+  preview: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+  messageId: string;
+}
+
+/** Items shown in full; beyond this the mail points to the website. */
+export const MAX_ITEMS_SHOWN = 150;
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const esc = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+export function hostOf(baseUrl: string): string {
+  return new URL(baseUrl).hostname;
+}
+
+export function digestMessageId(baseUrl: string, userId: number, period: string): string {
+  return `digest-${userId}-${period}@${hostOf(baseUrl)}`;
+}
+
+/** The article on this site: `/kb/<number>`, or `/a/<source id>/<path>` for articles without one. */
+export function articleLink(baseUrl: string, item: Pick<DigestItem, 'kb' | 'sourceId' | 'path'>): string {
+  if (item.kb !== null) return `${baseUrl}/kb/${item.kb}`;
+  return `${baseUrl}/a/${item.sourceId}/${item.path.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export function unsubscribeUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/unsubscribe?token=${token}`;
+}
+
+export function muteUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/mute?token=${token}`;
+}
+
+/** "3 new, 2 updated". */
+export function countsLine(items: DigestItem[]): string {
+  const fresh = items.filter((i) => i.kind === 'new').length;
+  const updated = items.length - fresh;
+  return [fresh ? `${fresh} new` : '', updated ? `${updated} updated` : ''].filter(Boolean).join(', ');
+}
+
+/** The technologies most items are about, subscribed ones first. */
+export function topTechnologies(items: DigestItem[], subscriptions: DigestSubscription[], limit = 2): string[] {
+  const subscribed = new Map(subscriptions.filter((s) => s.kind === 'technology').map((s) => [s.id, s.label]));
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const names = item.subscriptionIds.map((id) => subscribed.get(id)).filter((n): n is string => n !== undefined);
+    for (const name of new Set(names.length > 0 ? names : item.technologies.slice(0, 1))) counts.set(name, (counts.get(name) ?? 0) + (item.minor ? 0.5 : 1));
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([name]) => name);
+}
+
+export function subjectOf(items: DigestItem[], subscriptions: DigestSubscription[]): string {
+  const top = topTechnologies(items, subscriptions);
+  const subject = `${countsLine(items)}${top.length ? `: ${top.join(', ')}` : ''}`;
+  return subject.length > 120 ? `${subject.slice(0, 119)}…` : subject;
+}
+
+function changeLine(item: DigestItem): string {
+  if (item.kind === 'new') return 'New article';
+  const s = item.summary;
+  if (!s) return item.minor ? 'Minor update' : 'Updated';
+  const where = s.sections.length ? `${s.sections.slice(0, 4).join(', ')}${s.sections.length > 4 ? ` and ${s.sections.length - 4} more` : ''}` : 'text';
+  return `${item.minor ? 'Minor update' : 'Updated'}: ${where} (+${s.wordsAdded} / -${s.wordsRemoved} words)`;
+}
+
+const kbLabel = (item: DigestItem) => (item.kb !== null ? `KB${item.kb}` : '');
+
+function reasons(item: DigestItem, subs: Map<number, DigestSubscription>): string {
+  return item.subscriptionIds.map((id) => subs.get(id)).filter((s) => s !== undefined).map((s) => (s.kind === 'query' ? `"${s.label}"` : s.label)).join(', ');
+}
+
+function preview(items: DigestItem[]): string {
+  const text = items.slice(0, 3).map((i) => i.title).join(' · ');
+  return text.length > 150 ? `${text.slice(0, 149)}…` : text;
+}
+
+function renderText(input: DigestMailInput, main: DigestItem[], minor: DigestItem[], hidden: number, subs: Map<number, DigestSubscription>): string {
+  const { baseUrl } = input;
+  const lines: string[] = [`kbwatch ${input.cadence} digest, ${input.period}: ${countsLine(input.items)}`, ''];
+  for (const item of main) {
+    lines.push(`* ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}`);
+    lines.push(`  ${changeLine(item)}`);
+    if (item.technologies.length) lines.push(`  Technologies: ${item.technologies.slice(0, 5).join(', ')}`);
+    lines.push(`  Because you follow: ${reasons(item, subs)}`);
+    lines.push(`  ${articleLink(baseUrl, item)}`, '');
+  }
+  if (minor.length) {
+    lines.push(`Minor updates (${minor.length}):`);
+    for (const item of minor) lines.push(`- ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}: ${articleLink(baseUrl, item)}`);
+    lines.push('');
+  }
+  if (hidden) lines.push(`…and ${hidden} more on ${baseUrl}/`, '');
+  lines.push('-- ', 'You get this digest because you follow:');
+  for (const s of input.subscriptions) lines.push(`- ${s.kind === 'query' ? `"${s.label}"` : s.label} (mute: ${muteUrl(baseUrl, s.muteToken)})`);
+  lines.push(`Manage subscriptions and digest time: ${baseUrl}/account`, `Unsubscribe from all digests: ${unsubscribeUrl(baseUrl, input.unsubscribeToken)}`, '');
+  return lines.join('\n');
+}
+
+function renderHtml(input: DigestMailInput, main: DigestItem[], minor: DigestItem[], hidden: number, subs: Map<number, DigestSubscription>, previewText: string): string {
+  const { baseUrl } = input;
+  const itemHtml = (item: DigestItem) =>
+    `<li style="margin:0 0 16px">
+<a href="${esc(articleLink(baseUrl, item))}" style="font-weight:bold">${esc(item.title)}</a>${item.kb !== null ? ` <span style="color:#555">${esc(kbLabel(item))}</span>` : ''}<br>
+<span>${esc(changeLine(item))}</span><br>
+${item.technologies.length ? `<span style="color:#555">${esc(item.technologies.slice(0, 5).join(', '))}</span><br>` : ''}<small style="color:#777">Because you follow ${esc(reasons(item, subs))}</small>
+</li>`;
+  const minorHtml = minor.length
+    ? `<h2 style="font-size:16px">Minor updates (${minor.length})</h2>\n<ul style="padding-left:18px">${minor.map((i) => `<li><a href="${esc(articleLink(baseUrl, i))}">${esc(i.title)}</a>${i.kb !== null ? ` ${esc(kbLabel(i))}` : ''}</li>`).join('\n')}</ul>`
+    : '';
+  const follows = input.subscriptions
+    .map((s) => `<li>${esc(s.kind === 'query' ? `"${s.label}"` : s.label)} – <a href="${esc(muteUrl(baseUrl, s.muteToken))}">mute</a></li>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subjectOf(input.items, input.subscriptions))}</title></head>
+<body style="font-family:Segoe UI,Arial,sans-serif;color:#222;max-width:640px;margin:0 auto;padding:16px">
+<div style="display:none;max-height:0;overflow:hidden">${esc(previewText)}</div>
+<h1 style="font-size:20px">kbwatch ${esc(input.cadence)} digest, ${esc(input.period)}: ${esc(countsLine(input.items))}</h1>
+<ul style="padding-left:18px">
+${main.map(itemHtml).join('\n')}
+</ul>
+${minorHtml}
+${hidden ? `<p>…and ${hidden} more on <a href="${esc(baseUrl)}/">kbwatch</a>.</p>` : ''}
+<hr>
+<p style="font-size:13px;color:#555">You get this digest because you follow:</p>
+<ul style="font-size:13px;color:#555">${follows}</ul>
+<p style="font-size:13px;color:#555"><a href="${esc(baseUrl)}/account">Manage subscriptions and digest time</a> · <a href="${esc(unsubscribeUrl(baseUrl, input.unsubscribeToken))}">Unsubscribe from all digests</a></p>
+</body></html>
+`;
+}
+
+export function renderDigest(input: DigestMailInput): RenderedDigest {
+  const shown = input.items.slice(0, MAX_ITEMS_SHOWN);
+  const main = shown.filter((i) => !i.minor);
+  const minor = shown.filter((i) => i.minor);
+  const hidden = input.items.length - shown.length;
+  const subs = new Map(input.subscriptions.map((s) => [s.id, s]));
+  const previewText = preview(input.items);
+  const host = hostOf(input.baseUrl);
+  return {
+    subject: subjectOf(input.items, input.subscriptions),
+    preview: previewText,
+    text: renderText(input, main, minor, hidden, subs),
+    html: renderHtml(input, main, minor, hidden, subs, previewText),
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl(input.baseUrl, input.unsubscribeToken)}>, <mailto:unsubscribe@${host}?subject=unsubscribe%20${input.unsubscribeToken}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': `kbwatch digest <digest.${host}>`,
+      'Auto-Submitted': 'auto-generated',
+    },
+    messageId: digestMessageId(input.baseUrl, input.userId, input.period),
+  };
+}
