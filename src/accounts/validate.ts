@@ -42,15 +42,28 @@ export function validatePassword(password: string, field = 'password'): string {
   return password;
 }
 
-/** An IANA time zone name the runtime knows, in its canonical spelling. */
+let zones: Map<string, string> | undefined;
+
+/** IANA zone names the runtime lists, for forms. */
+export function knownTimeZones(): string[] {
+  return ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+}
+
+/**
+ * An IANA time zone name the runtime accepts. A listed name is returned in its listed spelling
+ * (`europe/berlin` → `Europe/Berlin`); another accepted name (`Asia/Kathmandu`, which the
+ * runtime lists under its older spelling) is kept as written.
+ */
 export function validateTimeZone(zone: string): string {
   const z = zone.trim();
   if (z === '' || z.length > LIMITS.timeZoneMax) throw invalid('timeZone', 'Time zone: please enter an IANA time zone such as Europe/Berlin.');
   try {
-    return new Intl.DateTimeFormat(undefined, { timeZone: z }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat(undefined, { timeZone: z });
   } catch {
     throw invalid('timeZone', `Time zone: "${z}" is not a known IANA time zone (for example Europe/Berlin or America/New_York).`);
   }
+  zones ??= new Map(knownTimeZones().map((n) => [n.toLowerCase(), n]));
+  return zones.get(z.toLowerCase()) ?? z;
 }
 
 export function validateHour(hour: string | number): number {

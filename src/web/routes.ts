@@ -4,9 +4,35 @@ import type { Context } from '../context.ts';
 import { healthz } from './pages/healthz.ts';
 import { apiSearch } from './api/search.ts';
 import { articlePage } from './pages/article.ts';
+import { signupPage, signupSubmit } from './pages/signup.ts';
+import { confirmPage } from './pages/confirm.ts';
+import { loginPage, loginSubmit, logoutSubmit } from './pages/login.ts';
+import { resetConfirmPage, resetConfirmSubmit, resetPage, resetSubmit } from './pages/reset.ts';
+import { accountPage, settingsSubmit, subscribeSubmit, subscriptionActionSubmit } from './pages/account.ts';
+import { emailConfirmPage, emailPage, emailSubmit } from './pages/account-email.ts';
+import { deletePage, deleteSubmit } from './pages/account-delete.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/healthz', healthz(ctx));
   app.get('/api/v1/search', apiSearch(ctx));
   app.get('/kb/:number', articlePage(ctx));
+  app.get('/signup', signupPage(ctx));
+  app.post('/signup', signupSubmit(ctx));
+  app.get('/confirm', confirmPage(ctx));
+  app.get('/login', loginPage(ctx));
+  app.post('/login', loginSubmit(ctx));
+  app.post('/logout', logoutSubmit(ctx));
+  app.get('/reset', resetPage(ctx));
+  app.post('/reset', resetSubmit(ctx));
+  app.get('/reset/confirm', resetConfirmPage(ctx));
+  app.post('/reset/confirm', resetConfirmSubmit(ctx));
+  app.get('/account', accountPage(ctx));
+  app.post('/account/settings', settingsSubmit(ctx));
+  app.post('/account/subscriptions', subscribeSubmit(ctx));
+  app.post('/account/subscriptions/:id/:action', subscriptionActionSubmit(ctx));
+  app.get('/account/email', emailPage(ctx));
+  app.post('/account/email', emailSubmit(ctx));
+  app.get('/account/email/confirm', emailConfirmPage(ctx));
+  app.get('/account/delete', deletePage(ctx));
+  app.post('/account/delete', deleteSubmit(ctx));
 }

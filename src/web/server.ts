@@ -38,6 +38,7 @@ export function buildServer(ctx: Context): FastifyInstance {
     return sendError(req, reply, 500, 'internal', 'Something went wrong on our side.');
   });
   app.setNotFoundHandler((req, reply) => sendError(req, reply, 404, 'not_found', `Nothing here: ${req.url.split('?')[0]}`));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
   registerRoutes(app, ctx);
   return app;
 }
