@@ -4,6 +4,8 @@ import type { Context } from '../context.ts';
 import { healthz } from './pages/healthz.ts';
 import { apiSearch } from './api/search.ts';
 import { articlePage } from './pages/article.ts';
+import { techFeed } from './feeds/tech-feed.ts';
+import { searchFeed } from './feeds/search-feed.ts';
 import { signupPage, signupSubmit } from './pages/signup.ts';
 import { confirmPage } from './pages/confirm.ts';
 import { loginPage, loginSubmit, logoutSubmit } from './pages/login.ts';
@@ -11,11 +13,15 @@ import { resetConfirmPage, resetConfirmSubmit, resetPage, resetSubmit } from './
 import { accountPage, settingsSubmit, subscribeSubmit, subscriptionActionSubmit } from './pages/account.ts';
 import { emailConfirmPage, emailPage, emailSubmit } from './pages/account-email.ts';
 import { deletePage, deleteSubmit } from './pages/account-delete.ts';
+import { unsubscribeRoutes } from './pages/unsubscribe.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/healthz', healthz(ctx));
   app.get('/api/v1/search', apiSearch(ctx));
   app.get('/kb/:number', articlePage(ctx));
+  app.register(unsubscribeRoutes(ctx)); // GET/POST /unsubscribe, /mute (one-click, token only)
+  app.get('/feeds/tech/:file', techFeed(ctx));
+  app.get('/feeds/search.atom', searchFeed(ctx));
   app.get('/signup', signupPage(ctx));
   app.post('/signup', signupSubmit(ctx));
   app.get('/confirm', confirmPage(ctx));
