@@ -113,3 +113,22 @@ function emlMailer(dir: string, from: string): Mailer {
     async close() {},
   };
 }
+
+const mailers = new WeakMap<Config, Mailer>();
+
+/** The process's mailer for this configuration, created on first use so its SMTP pool is shared. */
+export function getMailer(ctx: { config: Config }): Mailer {
+  let mailer = mailers.get(ctx.config);
+  if (!mailer) {
+    mailer = createMailer(ctx.config);
+    mailers.set(ctx.config, mailer);
+  }
+  return mailer;
+}
+
+/** Closes the process's mailer for this configuration, if one was created. */
+export async function closeMailer(ctx: { config: Config }): Promise<void> {
+  const mailer = mailers.get(ctx.config);
+  mailers.delete(ctx.config);
+  await mailer?.close();
+}

@@ -47,10 +47,10 @@ export function digestMessageId(baseUrl: string, userId: number, period: string)
   return `digest-${userId}-${period}@${hostOf(baseUrl)}`;
 }
 
-/** The article on this site: `/kb/<number>`, or `/a/<source id>/<path>` for articles without one. */
-export function articleLink(baseUrl: string, item: Pick<DigestItem, 'kb' | 'sourceId' | 'path'>): string {
-  if (item.kb !== null) return `${baseUrl}/kb/${item.kb}`;
-  return `${baseUrl}/a/${item.sourceId}/${item.path.split('/').map(encodeURIComponent).join('/')}`;
+/** The article on this site: `/kb/<number>`, or `/a/<path>` for articles without one (as the website links them). */
+export function articleLink(baseUrl: string, item: Pick<DigestItem, 'kb' | 'path'>): string {
+  if (item.kb) return `${baseUrl}/kb/${item.kb}`;
+  return `${baseUrl}/a/${item.path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/')}`;
 }
 
 export function unsubscribeUrl(baseUrl: string, token: string): string {

@@ -1,0 +1,128 @@
+/**
+ * The sender: claims queued digests in small batches and keeps a few messages in flight through
+ * the mailer's pool. Each message's outcome is written the moment the server answers, so the
+ * window in which a crash can duplicate a mail is one UPDATE long. Temporary failures (4xx,
+ * dropped connections, timeouts) go back to the queue with exponential backoff and jitter until
+ * the attempt limit; permanent ones (5xx) fail and count as a hard bounce.
+ *
+ * Leases and retry times follow the real clock (they are about processes and servers), even
+ * when the digest clock is fixed for a replay.
+ */
+import type { Context } from '../context.ts';
+import { MailError, type Mailer } from './mailer.ts';
+import { claimDigests, markFailed, markRetry, markSent, type ClaimedDigest } from './outbox.ts';
+
+export interface SendOptions {
+  mailer: Mailer;
+  /** Messages in flight at once (default 8). */
+  concurrency?: number;
+  /** Rows claimed per query (default 4 × concurrency). */
+  batchSize?: number;
+  /** How long a claim holds before another process may take the row over (default 120 s). */
+  leaseMs?: number;
+  /** Attempts before a temporary failure becomes final (default 8). */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt (default 60 s). */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Hard bounces that suppress an address (default 3). */
+  bounceLimit?: number;
+  wallClock?: () => number;
+  random?: () => number;
+}
+
+export interface SendOutcome {
+  id: number;
+  userId: number;
+  period: string;
+  status: 'sent' | 'retry' | 'failed';
+  error?: string;
+  /** The address was suppressed by this failure. */
+  suppressed?: boolean;
+}
+
+export interface DeliveryReport {
+  sent: number;
+  retried: number;
+  failed: number;
+  outcomes: SendOutcome[];
+}
+
+/** Exponential backoff with jitter: base·2^(attempt-1), capped, then scaled by 0.5–1. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp * (0.5 + random() * 0.5));
+}
+
+function describe(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/** Sends everything claimable now; rows waiting for a retry time stay for a later run. */
+export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<DeliveryReport> {
+  const concurrency = opts.concurrency ?? 8;
+  const batchSize = opts.batchSize ?? concurrency * 4;
+  const wall = opts.wallClock ?? Date.now;
+  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, outcomes: [] };
+  const queue: ClaimedDigest[] = [];
+  const inflight = new Set<Promise<void>>();
+  let exhausted = false;
+
+  const sendOne = async (row: ClaimedDigest): Promise<void> => {
+    const outcome = await sendAndRecord(ctx, opts, row, wall);
+    report.outcomes.push(outcome);
+    if (outcome.status === 'sent') report.sent++;
+    else if (outcome.status === 'retry') report.retried++;
+    else report.failed++;
+  };
+
+  for (;;) {
+    if (!exhausted && queue.length < concurrency) {
+      const now = wall();
+      const claimed = await claimDigests(ctx.store.db, batchSize, new Date(now).toISOString(), new Date(now + (opts.leaseMs ?? 120_000)).toISOString());
+      if (claimed.length === 0) exhausted = true;
+      queue.push(...claimed);
+    }
+    while (inflight.size < concurrency && queue.length > 0) {
+      const p: Promise<void> = sendOne(queue.shift()!).finally(() => inflight.delete(p));
+      inflight.add(p);
+    }
+    if (inflight.size === 0) {
+      if (exhausted && queue.length === 0) break;
+      continue;
+    }
+    await Promise.race(inflight);
+  }
+  return report;
+}
+
+async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number): Promise<SendOutcome> {
+  const base = { id: row.id, userId: row.user_id, period: row.period };
+  const db = ctx.store.db;
+  try {
+    await opts.mailer.send({
+      to: row.to_address,
+      subject: row.subject,
+      text: row.text_body,
+      html: row.html_body,
+      messageId: row.message_id,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+    });
+  } catch (err) {
+    const error = describe(err);
+    const permanent = err instanceof MailError && !err.temporary;
+    if (permanent || row.attempts >= (opts.maxAttempts ?? 8)) {
+      const suppressed = await markFailed(db, row.id, error, { hardBounce: permanent, bounceLimit: opts.bounceLimit ?? 3, at: ctx.now().toISOString() });
+      if (suppressed) ctx.log.warn(`deliver: ${row.to_address} suppressed after repeated hard bounces`);
+      ctx.log.warn(`deliver: digest ${row.id} to ${row.to_address} failed after ${row.attempts} attempt(s): ${error}`);
+      return { ...base, status: 'failed', error, suppressed };
+    }
+    const delay = backoffDelay(row.attempts, opts.backoffMs ?? 60_000, opts.maxBackoffMs ?? 6 * 3_600_000, opts.random);
+    await markRetry(db, row.id, error, new Date(wall() + delay).toISOString());
+    ctx.log.info(`deliver: digest ${row.id} to ${row.to_address}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`);
+    return { ...base, status: 'retry', error };
+  }
+  await markSent(db, row.id, ctx.now().toISOString());
+  return { ...base, status: 'sent' };
+}
