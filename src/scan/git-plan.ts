@@ -46,6 +46,8 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
   const parseOptions = { urlTemplate: options.urlTemplate ?? '{file}', root, maxBytes: ctx.config.maxArticleBytes };
   async function* batches(): AsyncIterable<{ seen: Seen[]; errors: FileError[] }> {
     const includes = new Map<string, string | undefined>();
+    // One batched fetch of every missing blob of a partial clone, instead of one per batch.
+    await mirror.prefetch(target, present.map((p) => p.path));
     for (let i = 0; i < present.length; i += BATCH) {
       const part = present.slice(i, i + BATCH);
       const prev = new Map(part.map((p) => [p.path, p.previousPath]));

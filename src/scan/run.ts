@@ -11,7 +11,6 @@ import { refreshTechnologyCounts } from '../store/technologies.ts';
 import { applyGone, applySeen, type BatchContext, type ChangeRecord, type Seen } from './apply.ts';
 import { listSources, findSource, sourceOptions } from './sources.ts';
 import { planGitScan } from './git-plan.ts';
-import { planClassicScan } from './classic-plan.ts';
 
 export interface ScanCounts {
   new: number;
@@ -119,6 +118,7 @@ async function makePlan(ctx: Context, source: Source, ref: string | undefined): 
   if (source.kind === 'git') {
     return planGitScan(ctx, source, options, { ref, mirrorDir: join(ctx.config.dataDir, 'git', `source-${source.id}`) });
   }
+  const { planClassicScan } = await import('./classic-plan.ts');
   return planClassicScan(ctx, source);
 }
 
