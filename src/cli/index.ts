@@ -12,8 +12,7 @@ import { registerScanCommand } from './scan.ts';
 import { registerQueryCommands } from './query.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerMigrateCommand } from './migrate.ts';
-import { registerAccountCommands } from './accounts.ts';
-import { registerDigestCommands } from './digest.ts';
+import { registerUserCommands } from './users.ts';
 
 /** A user-facing failure: printed as its message, exit status 1 (or the given one). */
 export class CliError extends Error {
@@ -48,8 +47,7 @@ export function buildProgram(): Command {
   registerQueryCommands(program);
   registerServeCommand(program);
   registerMigrateCommand(program);
-  registerAccountCommands(program);
-  registerDigestCommands(program);
+  registerUserCommands(program);
   return program;
 }
 
