@@ -13,6 +13,7 @@ import { registerQueryCommands } from './query.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerUserCommands } from './users.ts';
+import { registerDigestCommands } from './digest.ts';
 
 /** A user-facing failure: printed as its message, exit status 1 (or the given one). */
 export class CliError extends Error {
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerUserCommands(program);
+  registerDigestCommands(program);
   return program;
 }
 
