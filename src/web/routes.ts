@@ -6,6 +6,9 @@ import { apiSearch } from './api/search.ts';
 import { articlePage } from './pages/article.ts';
 import { techFeed } from './feeds/tech-feed.ts';
 import { searchFeed } from './feeds/search-feed.ts';
+import { widgetScript } from './widget/script.ts';
+import { widgetDataRoute } from './widget/data.ts';
+import { widgetFrame } from './widget/frame.ts';
 import { signupPage, signupSubmit } from './pages/signup.ts';
 import { confirmPage } from './pages/confirm.ts';
 import { loginPage, loginSubmit, logoutSubmit } from './pages/login.ts';
@@ -22,6 +25,9 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.register(unsubscribeRoutes(ctx)); // GET/POST /unsubscribe, /mute (one-click, token only)
   app.get('/feeds/tech/:file', techFeed(ctx));
   app.get('/feeds/search.atom', searchFeed(ctx));
+  app.get('/widget.js', widgetScript());
+  app.get('/widget/data.json', widgetDataRoute(ctx));
+  app.get('/widget/frame', widgetFrame(ctx));
   app.get('/signup', signupPage(ctx));
   app.post('/signup', signupSubmit(ctx));
   app.get('/confirm', confirmPage(ctx));
