@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config/index.ts';
 import type { Context } from '../src/context.ts';
 import { silentLogger } from '../src/log.ts';
 import type { Dialect } from '../src/store/db.ts';
-import { closeAccountMailer } from '../src/accounts/mail.ts';
+import { closeMailer } from '../src/deliver/mailer.ts';
 import { createStore } from './stores.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
@@ -41,7 +41,7 @@ export async function accountsContext(dialect: Dialect, env: Record<string, stri
     sink,
     clock,
     async close() {
-      await closeAccountMailer(ctx);
+      await closeMailer(ctx);
       await sink.close();
       await store.close();
     },

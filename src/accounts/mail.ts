@@ -1,29 +1,10 @@
 /**
- * The account mails (confirm, already registered, reset, e-mail change) and the one mailer a
- * process uses for them, created on first use.
+ * The account mails (confirm, already registered, reset, e-mail change), sent through the
+ * process's one mailer (`getMailer`).
  */
 import type { Context } from '../context.ts';
-import type { Config } from '../config/index.ts';
-import { createMailer, type Mailer } from '../deliver/mailer.ts';
+import { getMailer } from '../deliver/mailer.ts';
 import { TOKEN_LIFETIME } from './tokens.ts';
-
-const mailers = new WeakMap<Config, Mailer>();
-
-/** The process's mailer for this configuration, created lazily. */
-export function accountMailer(ctx: Pick<Context, 'config'>): Mailer {
-  let m = mailers.get(ctx.config);
-  if (!m) {
-    m = createMailer(ctx.config);
-    mailers.set(ctx.config, m);
-  }
-  return m;
-}
-
-export async function closeAccountMailer(ctx: Pick<Context, 'config'>): Promise<void> {
-  const m = mailers.get(ctx.config);
-  mailers.delete(ctx.config);
-  await m?.close();
-}
 
 export function link(ctx: Pick<Context, 'config'>, path: string, params: Record<string, string> = {}): string {
   const u = new URL(path, ctx.config.baseUrl + '/');
@@ -77,7 +58,7 @@ function compose(ctx: Context, mail: AccountMail): { subject: string; text: stri
 export async function sendAccountMail(ctx: Context, to: string, mail: AccountMail): Promise<boolean> {
   const { subject, text } = compose(ctx, mail);
   try {
-    await accountMailer(ctx).send({ to, subject, text });
+    await getMailer(ctx).send({ to, subject, text });
     return true;
   } catch (err) {
     ctx.log.error(`accounts: sending the ${mail.kind} mail failed: ${err instanceof Error ? err.message : String(err)}`);
