@@ -71,6 +71,7 @@ export async function startFaultSink(options: FaultOptions = {}): Promise<FaultS
     disabledCommands: ['STARTTLS'],
     authOptional: true,
     logger: false,
+    disableReverseLookup: true,
     size: 20 * 1024 * 1024,
     onRcptTo(address, _session, callback) {
       if (reject.has(address.address.toLowerCase())) {
