@@ -17,6 +17,8 @@ export interface ParsedArticle {
   /** ISO date (YYYY-MM-DD) of the last review, if the source says. */
   lastReviewed: string | null;
   url: string | null;
+  /** Hash of the file's bytes as read, when the scan knows them: any byte change is at least `metadata`. */
+  rawHash?: string;
   /** Every other metadata field (front matter, classic header), for the metadata hash and display. */
   meta: Record<string, unknown>;
 }

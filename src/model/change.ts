@@ -9,6 +9,10 @@
  * - `moved`: neither hash changed, only the path.
  */
 import { createHash } from 'node:crypto';
+
+export function rawHash(data: Buffer | string): string {
+  return createHash('sha1').update(data).digest('hex');
+}
 import type { ChangeKind, ParsedArticle } from './article.ts';
 
 function sha1(s: string): string {
@@ -30,8 +34,8 @@ export function contentHash(a: Pick<ParsedArticle, 'title' | 'plainText'>): stri
   return sha1(`${a.title.replace(/\s+/g, ' ').trim()}\n${a.plainText.replace(/\s+/g, ' ').trim()}`);
 }
 
-export function metaHash(a: Pick<ParsedArticle, 'description' | 'meta' | 'text'>): string {
-  return sha1(`${stable(a.meta)}\n${a.description}\n${a.text}`);
+export function metaHash(a: Pick<ParsedArticle, 'description' | 'meta' | 'text' | 'rawHash'>): string {
+  return sha1(`${stable(a.meta)}\n${a.description}\n${a.text}\n${a.rawHash ?? ''}`);
 }
 
 /** Classifies an article seen again against its stored state. */

@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Context } from '../context.ts';
 import type { SourceError as FileError } from '../model/article.ts';
+import { rawHash } from '../model/change.ts';
 import { parseClassicArticle, readClassicSource } from '../sources/classic.ts';
 import { currentPaths } from '../store/articles.ts';
 import type { Source } from '../store/schema.ts';
@@ -54,7 +55,7 @@ export async function planClassicScan(ctx: Context, source: Source): Promise<Sca
       else if (file.data.length > maxBytes) errors.push({ path: file.path, message: `classic source: file is ${file.data.length} bytes, over the ${maxBytes} byte limit` });
       else {
         try {
-          seen.push({ article: parseClassicArticle(file.path, file.data) });
+          seen.push({ article: { ...parseClassicArticle(file.path, file.data), rawHash: rawHash(file.data) } });
         } catch (err) {
           errors.push({ path: file.path, message: err instanceof Error ? err.message : String(err) });
         }

@@ -4,6 +4,7 @@
  */
 import type { Context } from '../context.ts';
 import type { ParsedArticle, SourceError as FileError } from '../model/article.ts';
+import { rawHash } from '../model/change.ts';
 import { GitMirror, type FileChange } from '../sources/git.ts';
 import { isArticlePath, parseMarkdownArticle } from '../sources/markdown.ts';
 import { currentPaths } from '../store/articles.ts';
@@ -58,10 +59,9 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
         else raw.set(blob.path, blob.data);
       }
       const seen: Seen[] = [];
-      for (const [path, data] of raw) {
-        const parsed = await parseWithIncludes(mirror, target, path, data, includes, parseOptions);
-        if ('message' in parsed) errors.push(parsed);
-        else seen.push({ article: parsed, previousPath: prev.get(path) });
+      for (const [path, result] of await parseBatch(mirror, target, raw, includes, parseOptions)) {
+        if ('message' in result) errors.push(result);
+        else seen.push({ article: { ...result, rawHash: rawHash(raw.get(path)!) }, previousPath: prev.get(path) });
       }
       yield { seen, errors };
     }
@@ -70,35 +70,45 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
   return { ref: target, cursor: target, total: present.length, batches: batches(), gone: () => gone, leaving };
 }
 
-/** Parses, reading the includes an article asks for (and theirs) through one batch read per level. */
-async function parseWithIncludes(
+/**
+ * Parses a batch of files. Includes the articles ask for (and theirs) are read for the whole
+ * batch at once, one read per nesting level, and only the articles that missed one are parsed again.
+ */
+async function parseBatch(
   mirror: GitMirror,
   commit: string,
-  path: string,
-  data: Buffer,
+  raw: Map<string, Buffer>,
   cache: Map<string, string | undefined>,
   options: { urlTemplate: string; root: string; maxBytes: number },
-): Promise<ParsedArticle | FileError> {
-  for (let depth = 0; depth < 5; depth++) {
+): Promise<Map<string, ParsedArticle | FileError>> {
+  const out = new Map<string, ParsedArticle | FileError>();
+  let pending = [...raw.keys()];
+  for (let depth = 0; pending.length > 0; depth++) {
     const missing = new Set<string>();
-    const readInclude = (p: string) => {
-      if (cache.has(p)) return cache.get(p);
-      missing.add(p);
-      return undefined;
-    };
-    let parsed: ParsedArticle;
-    try {
-      parsed = parseMarkdownArticle(path, data, { ...options, readInclude });
-    } catch (err) {
-      return { path, message: err instanceof Error ? err.message : String(err) };
+    const retry: string[] = [];
+    for (const path of pending) {
+      let missed = false;
+      const readInclude = (p: string) => {
+        if (cache.has(p)) return cache.get(p);
+        missing.add(p);
+        missed = true;
+        return undefined;
+      };
+      try {
+        out.set(path, parseMarkdownArticle(path, raw.get(path)!, { ...options, readInclude }));
+      } catch (err) {
+        out.set(path, { path, message: err instanceof Error ? err.message : String(err) });
+      }
+      if (missed) retry.push(path);
     }
-    if (missing.size === 0) return parsed;
+    if (missing.size === 0 || depth >= 5) break;
     for (const p of missing) cache.set(p, undefined);
     for await (const blob of mirror.readBlobs(commit, [...missing])) {
       if (!('error' in blob)) cache.set(blob.path, blob.data.toString('utf8'));
     }
+    pending = retry;
   }
-  return { path, message: 'git source: includes nested too deeply' };
+  return out;
 }
 
 function emptyPlan(ref: string): ScanPlan {
