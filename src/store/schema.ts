@@ -210,6 +210,20 @@ export interface RateLimitTable {
   reset_at: string;
 }
 
+export interface FeedbackTable {
+  id: Generated<number>;
+  article_id: number;
+  user_id: number | null;
+  name: string;
+  /** A public URL or an e-mail address, as given; shown only when it is an http(s) URL. */
+  contact: string;
+  body: string;
+  status: 'pending' | 'approved' | 'rejected';
+  created_at: string;
+  /** Keyed hash of the poster's IP address. */
+  ip_hash: string;
+}
+
 export interface Database {
   sources: SourceTable;
   articles: ArticleTable;
@@ -228,6 +242,7 @@ export interface Database {
   subscriptions: SubscriptionTable;
   digests: DigestTable;
   rate_limits: RateLimitTable;
+  feedback: FeedbackTable;
 }
 
 export type Source = Selectable<SourceTable>;
@@ -242,3 +257,4 @@ export type Technology = Selectable<TechnologyTable>;
 export type User = Selectable<UserTable>;
 export type Subscription = Selectable<SubscriptionTable>;
 export type Digest = Selectable<DigestTable>;
+export type Feedback = Selectable<FeedbackTable>;

@@ -4,6 +4,16 @@ import type { Context } from '../context.ts';
 import { healthz } from './pages/healthz.ts';
 import { apiSearch } from './api/search.ts';
 import { articlePage } from './pages/article.ts';
+import { staticAsset } from './static.ts';
+import { homePage } from './pages/home.ts';
+import { searchPage } from './pages/search.ts';
+import { advancedPage } from './pages/advanced.ts';
+import { articlePathPage } from './pages/article-path.ts';
+import { diffPage } from './pages/diff.ts';
+import { revisionPage } from './pages/revision.ts';
+import { feedbackSubmit } from './pages/feedback.ts';
+import { techIndexPage } from './pages/tech-index.ts';
+import { techPage } from './pages/tech.ts';
 import { techFeed } from './feeds/tech-feed.ts';
 import { searchFeed } from './feeds/search-feed.ts';
 import { widgetScript } from './widget/script.ts';
@@ -21,7 +31,18 @@ import { unsubscribeRoutes } from './pages/unsubscribe.ts';
 export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/healthz', healthz(ctx));
   app.get('/api/v1/search', apiSearch(ctx));
+  // Public pages: home, search, articles with history and feedback, technologies.
+  app.get('/static/:name', staticAsset());
+  app.get('/', homePage(ctx));
+  app.get('/search', searchPage(ctx)); // ?q=&sort=&page=&tech=; ?adv=1&… from the advanced form
+  app.get('/search/advanced', advancedPage(ctx)); // ?q= refills the form
   app.get('/kb/:number', articlePage(ctx));
+  app.get('/kb/:number/diff', diffPage(ctx)); // ?from=<revId>&to=<revId>
+  app.get('/kb/:number/revisions/:rev', revisionPage(ctx));
+  app.get('/a/*', articlePathPage(ctx)); // articles without a number; ?revision= / ?from=&to=
+  app.post('/feedback', feedbackSubmit(ctx));
+  app.get('/tech', techIndexPage(ctx)); // ?q=&kind=&page=
+  app.get('/tech/:slug', techPage(ctx));
   app.register(unsubscribeRoutes(ctx)); // GET/POST /unsubscribe, /mute (one-click, token only)
   app.get('/feeds/tech/:file', techFeed(ctx));
   app.get('/feeds/search.atom', searchFeed(ctx));

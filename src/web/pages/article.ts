@@ -1,30 +1,38 @@
-/** GET /kb/:number — the article page (metadata block, body, revisions). */
-import type { RouteHandlerMethod } from 'fastify';
+/**
+ * GET /kb/:number — an article by KB number (a retired one shows with a notice). `KB307175`
+ * or `Q307175` in the URL redirects to the plain number.
+ */
+import type { FastifyReply, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { findArticleByKb, revisionsOf, technologiesOfArticle } from '../../store/article-read.ts';
+import { findArticleByKb } from '../../store/article-read.ts';
+import type { Article } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
-import { html, raw, safeUrl } from '../html.ts';
-import { page } from '../layout.ts';
+import { showArticle } from './article-show.ts';
+
+/**
+ * The article a `:number` parameter names, or the canonical URL to redirect to when it was
+ * written another way (`KB307175`, `q0307175`). Throws 404 for no such article.
+ */
+export async function articleByKbParam(ctx: Context, number: string): Promise<{ article: Article } | { canonical: number }> {
+  const m = /^(?:kb|q)?0*(\d{1,9})$/i.exec(number);
+  if (!m || Number(m[1]) === 0) throw notFound(`"${number}" is not a KB number: article addresses look like /kb/307175`);
+  const kb = Number(m[1]);
+  const article = await findArticleByKb(ctx.store.db, kb);
+  if (!article) throw notFound(`There is no article KB${kb} in the archive. Search for it at /search?q=${kb}`);
+  return number === String(kb) ? { article } : { canonical: kb };
+}
+
+/** 301 to the same page under the canonical number, keeping the rest of the URL. */
+export function redirectToCanonical(reply: FastifyReply, url: string, kb: number): FastifyReply {
+  const rest = url.replace(/^\/kb\/[^/?]+/, '');
+  return reply.redirect(`/kb/${kb}${rest}`, 301);
+}
 
 export function articlePage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const { number } = req.params as { number: string };
-    const m = /^(?:kb|q)?(\d{1,9})$/i.exec(number);
-    if (!m) throw notFound(`"${number}" is not a KB number`);
-    const article = await findArticleByKb(ctx.store.db, Number(m[1]));
-    if (!article) throw notFound(`No article KB${m[1]} in the archive`);
-    const [revisions, techs] = await Promise.all([revisionsOf(ctx.store.db, article.id), technologiesOfArticle(ctx.store.db, article.id)]);
-    const products = JSON.parse(article.products) as string[];
-    const body = html`<article>
-<h1>${article.title}</h1>
-<p class="meta">Article ID: ${article.kb ?? '-'} - Last Review: ${article.last_reviewed ?? '-'} - Revision: ${article.revision}${article.retired ? ' - retired' : ''}</p>
-${products.length ? html`<h2>Applies to</h2><ul>${products.map((p) => html`<li>${p}</li>`)}</ul>` : ''}
-${techs.length ? html`<p>Keywords: ${techs.map((t) => html`<a href="/tech/${t.slug}">${t.name}</a> `)}</p>` : ''}
-<div class="body">${raw(article.body_html)}</div>
-${article.url ? html`<p><a href="${safeUrl(article.url)}" rel="noopener">Read the original</a></p>` : ''}
-<h2>Revisions</h2>
-<ol>${revisions.map((r) => html`<li>${r.number} — ${r.seen_at.slice(0, 10)} (${r.source})</li>`)}</ol>
-</article>`;
-    return reply.type('text/html; charset=utf-8').send(page({ title: article.title, body }));
+    const found = await articleByKbParam(ctx, number);
+    if ('canonical' in found) return redirectToCanonical(reply, req.url, found.canonical);
+    return showArticle(ctx, req, reply, found.article);
   };
 }

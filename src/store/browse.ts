@@ -1,0 +1,118 @@
+/**
+ * What the home and technology pages list: the latest new and updated articles, technologies
+ * by popularity or name, one technology with its aliases.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database, Technology } from './schema.ts';
+
+export interface LatestChange {
+  changeId: number;
+  articleId: number;
+  kind: 'new' | 'updated';
+  detectedAt: string;
+  minor: boolean;
+  /** JSON ChangeSummary or null. */
+  summary: string | null;
+  kb: number | null;
+  path: string;
+  title: string;
+  retired: boolean;
+}
+
+/**
+ * The latest `new` and `updated` changes, newest first, one per article (its latest), of all
+ * articles or of one technology's.
+ */
+export async function latestChanges(db: Kysely<Database>, opts: { limit?: number; technologyId?: number } = {}): Promise<LatestChange[]> {
+  const limit = opts.limit ?? 15;
+  let q = db
+    .selectFrom('changes as c')
+    .innerJoin('articles as a', 'a.id', 'c.article_id')
+    .select(['c.id as change_id', 'c.article_id', 'c.kind', 'c.detected_at', 'c.minor', 'c.summary', 'a.kb', 'a.path', 'a.title', 'a.retired'])
+    .where('c.kind', 'in', ['new', 'updated']);
+  if (opts.technologyId !== undefined) {
+    const techId = opts.technologyId;
+    q = q.where((eb) => eb.exists(eb.selectFrom('article_technologies as at').select('at.article_id').whereRef('at.article_id', '=', 'c.article_id').where('at.technology_id', '=', techId)));
+  }
+  // Fetch a few extra rows so that an article changed twice still leaves `limit` distinct ones.
+  const rows = await q.orderBy('c.id', 'desc').limit(limit * 3).execute();
+  const seen = new Set<number>();
+  const out: LatestChange[] = [];
+  for (const r of rows) {
+    if (seen.has(r.article_id) || out.length >= limit) continue;
+    seen.add(r.article_id);
+    out.push({
+      changeId: r.change_id,
+      articleId: r.article_id,
+      kind: r.kind as 'new' | 'updated',
+      detectedAt: r.detected_at,
+      minor: Number(r.minor) !== 0,
+      summary: r.summary,
+      kb: r.kb,
+      path: r.path,
+      title: r.title,
+      retired: Number(r.retired) !== 0,
+    });
+  }
+  return out;
+}
+
+export function popularTechnologies(db: Kysely<Database>, limit = 24): Promise<Technology[]> {
+  return db.selectFrom('technologies').selectAll().where('article_count', '>', 0).orderBy('article_count', 'desc').orderBy('name').limit(limit).execute();
+}
+
+export interface TechnologyListOptions {
+  /** Part of the name, case-insensitive. */
+  name?: string;
+  kind?: Technology['kind'];
+  limit?: number;
+  offset?: number;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[!%_]/g, '!$&');
+}
+
+/** Technologies matching a name fragment and kind, most articles first; with the total. */
+export async function listTechnologies(db: Kysely<Database>, opts: TechnologyListOptions): Promise<{ total: number; technologies: Technology[] }> {
+  let q = db.selectFrom('technologies');
+  if (opts.name) q = q.where(sql<boolean>`lower(name) LIKE ${`%${escapeLike(opts.name.toLowerCase())}%`} ESCAPE '!'`);
+  if (opts.kind) q = q.where('kind', '=', opts.kind);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('article_count', 'desc').orderBy('name').limit(opts.limit ?? 100).offset(opts.offset ?? 0).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { total: Number(count?.n ?? 0), technologies: rows };
+}
+
+/** How many technologies there are of each kind. */
+export async function technologyKindCounts(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('technologies').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+  return new Map(rows.map((r) => [r.kind, Number(r.n)]));
+}
+
+export function findTechnologyBySlug(db: Kysely<Database>, slug: string): Promise<Technology | undefined> {
+  return db.selectFrom('technologies').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+/** The technology an alias (any case) names, for redirects from old or spelled-out slugs. */
+export function findTechnologyByAlias(db: Kysely<Database>, alias: string): Promise<Technology | undefined> {
+  return db
+    .selectFrom('technology_aliases as ta')
+    .innerJoin('technologies as t', 't.id', 'ta.technology_id')
+    .selectAll('t')
+    .where('ta.alias', '=', alias.trim().toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function aliasesOfTechnology(db: Kysely<Database>, technologyId: number): Promise<string[]> {
+  const rows = await db.selectFrom('technology_aliases').select('alias').where('technology_id', '=', technologyId).orderBy('alias').execute();
+  return rows.map((r) => r.alias);
+}
+
+/** Display names of technologies by slug (for result lists that carry slugs). */
+export async function technologyNames(db: Kysely<Database>, slugs: string[]): Promise<Map<string, string>> {
+  if (slugs.length === 0) return new Map();
+  const rows = await db.selectFrom('technologies').select(['slug', 'name']).where('slug', 'in', [...new Set(slugs)]).execute();
+  return new Map(rows.map((r) => [r.slug, r.name]));
+}

@@ -1,0 +1,72 @@
+/**
+ * Renders an article page for a resolved article: ETag first (article, revision, feedback
+ * count, newest change, the visitor's form token), 304 when the browser has it, else the
+ * metadata block, body, history, "Mentioned in" and feedback.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from '../../context.ts';
+import { revisionsOf, technologiesOfArticle } from '../../store/article-read.ts';
+import { latestChangeId, mentionsOf, sourceOf } from '../../store/article-extras.ts';
+import { countApprovedFeedback, listApprovedFeedback } from '../../store/feedback.ts';
+import type { Article } from '../../store/schema.ts';
+import { anonymousCsrfToken } from '../csrf.ts';
+import { html } from '../html.ts';
+import { page } from '../layout.ts';
+import { currentUser, navUser } from '../session.ts';
+import { etagMatches } from '../static.ts';
+import { articleHref, longDate, param } from '../view.ts';
+import { articleBody, history, mentionedIn, metaBlock, previouslyPublished, sourceNote, type ArticleView } from './article-view.ts';
+import { feedbackSection, type FeedbackFormState } from './feedback-view.ts';
+
+export interface ShowOptions {
+  /** Set when a feedback post is shown again with its problem (never answered with 304). */
+  status?: number;
+  feedback?: FeedbackFormState;
+}
+
+function short(value: string): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 16);
+}
+
+function retiredNotice(a: Article) {
+  return a.retired ? html`<div class="notice warn" role="note"><p><strong>Retired article.</strong> This article is no longer published by its source; this is the last copy kbwatch saw (${longDate(a.last_changed)}).</p></div>` : '';
+}
+
+export async function showArticle(ctx: Context, req: FastifyRequest, reply: FastifyReply, article: Article, opts: ShowOptions = {}): Promise<FastifyReply> {
+  const db = ctx.store.db;
+  const current = await currentUser(ctx, req);
+  const token = current ? current.csrf : anonymousCsrfToken(ctx, req, reply);
+  const postedParam = param(req.query, 'feedback');
+  const posted = postedParam === 'approved' || postedParam === 'pending' ? postedParam : undefined;
+  const [feedbackCount, version] = await Promise.all([countApprovedFeedback(db, article.id), latestChangeId(db)]);
+  const parts = [article.revision, article.meta_hash, article.content_hash, article.retired, feedbackCount, version, current?.user.id ?? 0, token, posted ?? ''];
+  const etag = `W/"a${article.id}-${short(parts.join('|'))}"`;
+  reply.header('ETag', etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Cookie');
+  if (!opts.status && etagMatches(req.headers['if-none-match'], etag)) return reply.code(304).send();
+
+  const [revisions, techs, source, feedback, mentions] = await Promise.all([
+    revisionsOf(db, article.id),
+    technologiesOfArticle(db, article.id),
+    sourceOf(db, article.source_id),
+    listApprovedFeedback(db, article.id),
+    mentionsOf(ctx.store, article, version),
+  ]);
+  const view: ArticleView = { article, source, revisions, techs: new Map(techs.map((t) => [t.slug, t.name])), mentions };
+  const state: FeedbackFormState = opts.feedback ?? { values: { name: '', contact: '', body: '' }, posted };
+  const body = html`<article aria-labelledby="article-title">
+<h1 id="article-title">${article.title}</h1>
+${retiredNotice(article)}
+${metaBlock(view)}
+${previouslyPublished(view)}
+${articleBody(article)}
+${sourceNote(view)}
+</article>
+${history(view)}
+${mentionedIn(view)}
+${feedbackSection(feedback, article.id, token, state)}`;
+  return reply
+    .code(opts.status ?? 200)
+    .type('text/html; charset=utf-8')
+    .send(page({ title: article.title, description: article.description || undefined, canonical: `${ctx.config.baseUrl}${articleHref(article)}`, body, user: navUser(current) }));
+}

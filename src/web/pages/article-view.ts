@@ -1,0 +1,128 @@
+/**
+ * The article page's parts: the classic metadata block, the body with its credit, the
+ * revision history with a compare form, and "Mentioned in".
+ */
+import { slugify } from '../../model/technology.ts';
+import type { Mention } from '../../store/article-extras.ts';
+import type { Article, Source } from '../../store/schema.ts';
+import { html, raw, safeUrl, type SafeHtml } from '../html.ts';
+import { articleHref, longDate, techHref, timeTag } from '../view.ts';
+
+export interface RevisionRow {
+  id: number;
+  number: string;
+  seen_at: string;
+  title: string;
+  source: string;
+  source_kind: string;
+}
+
+export interface ArticleView {
+  article: Article;
+  source: Pick<Source, 'name' | 'kind'> | undefined;
+  revisions: RevisionRow[];
+  /** Technology slug → name, for linking the metadata lists. */
+  techs: Map<string, string>;
+  mentions: Mention[];
+}
+
+/** Where an article's revision pages live: `/kb/<n>/…` or `/a/<path>?…`. */
+export function revisionHref(a: Pick<Article, 'kb' | 'path'>, revisionId: number): string {
+  return a.kb ? `/kb/${a.kb}/revisions/${revisionId}` : `${articleHref(a)}?revision=${revisionId}`;
+}
+
+export function diffHref(a: Pick<Article, 'kb' | 'path'>, from?: number, to?: number): string {
+  const base = a.kb ? `/kb/${a.kb}/diff` : articleHref(a);
+  return from !== undefined && to !== undefined ? `${base}?from=${from}&to=${to}` : base;
+}
+
+function list(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function linked(names: string[], techs: Map<string, string>): SafeHtml[] {
+  return names.map((n) => {
+    const slug = slugify(n);
+    return techs.has(slug) ? html`<li><a href="${techHref(slug)}">${n}</a></li>` : html`<li>${n}</li>`;
+  });
+}
+
+export function metaBlock(v: ArticleView): SafeHtml {
+  const a = v.article;
+  const products = list(a.products);
+  const keywords = [...list(a.keywords), ...list(a.areas)];
+  return html`<div class="kb-meta"><dl>
+<dt>Article ID</dt><dd>${a.kb ?? a.path}</dd>
+<dt>Last Review</dt><dd>${a.last_reviewed ? timeTag(a.last_reviewed) : 'not stated'}</dd>
+<dt>Revision</dt><dd>${a.revision}</dd>
+${products.length ? html`<dt>Applies to</dt><dd><ul>${linked(products, v.techs)}</ul></dd>` : ''}
+${keywords.length ? html`<dt>Keywords</dt><dd><ul class="tags">${linked(keywords, v.techs)}</ul></dd>` : ''}
+</dl></div>`;
+}
+
+/** "Previously published under Q…": the classic text of a modern article, one click away. */
+export function previouslyPublished(v: ArticleView): SafeHtml | '' {
+  const a = v.article;
+  if (!a.kb || v.source?.kind === 'classic') return '';
+  const classic = [...v.revisions].reverse().find((r) => r.source_kind === 'classic');
+  return classic ? html`<p class="notice">This article was previously published under <a href="${revisionHref(a, classic.id)}">Q${a.kb}</a>.</p>` : '';
+}
+
+export function sourceNote(v: ArticleView): SafeHtml {
+  const a = v.article;
+  const credit =
+    v.source?.kind === 'git'
+      ? html`Source: Microsoft, <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>.`
+      : html`Source: Microsoft Knowledge Base${v.source ? html` (${v.source.name})` : ''}. © Microsoft Corporation.`;
+  const original = a.url ? html` <a href="${safeUrl(a.url)}" rel="noopener noreferrer">Read the original article</a>.` : '';
+  return html`<p class="source-note">${credit}${original} kbwatch shows a copy taken ${longDate(a.last_changed)}.</p>`;
+}
+
+export function articleBody(a: Article): SafeHtml {
+  // body_html was sanitized when the article was stored.
+  return html`<div class="article-body">${raw(a.body_html)}</div>`;
+}
+
+function compareForm(v: ArticleView): SafeHtml | '' {
+  if (v.revisions.length < 2) return '';
+  const options = (selected: number) => v.revisions.map((r) => html`<option value="${r.id}"${r.id === selected ? html` selected` : ''}>${r.number} · ${r.seen_at.slice(0, 10)} · ${r.source}</option>`);
+  const last = v.revisions[v.revisions.length - 1].id;
+  const before = v.revisions[v.revisions.length - 2].id;
+  return html`<form method="get" action="${diffHref(v.article)}" class="filters">
+<div class="field"><label for="diff-from">Compare revision</label><select id="diff-from" name="from">${options(before)}</select></div>
+<div class="field"><label for="diff-to">with revision</label><select id="diff-to" name="to">${options(last)}</select></div>
+<button type="submit">Show changes</button>
+</form>`;
+}
+
+export function history(v: ArticleView): SafeHtml {
+  const a = v.article;
+  const rows = v.revisions.map(
+    (r, i) => html`<tr>
+<td><a href="${revisionHref(a, r.id)}">${r.number}</a></td>
+<td>${timeTag(r.seen_at)}</td>
+<td>${r.source}${r.source_kind === 'classic' && a.kb ? html` (Q${a.kb})` : ''}</td>
+<td>${i > 0 ? html`<a href="${diffHref(a, v.revisions[i - 1].id, r.id)}">changes<span class="visually-hidden"> in revision ${r.number}</span></a>` : 'first seen'}</td>
+</tr>`,
+  );
+  return html`<section class="revisions" aria-labelledby="history"><h2 id="history">Revision history</h2>
+${rows.length
+  ? html`<div class="table-wrap"><table><caption class="visually-hidden">Revisions of this article, oldest first</caption>
+<thead><tr><th scope="col">Revision</th><th scope="col">Seen</th><th scope="col">Source</th><th scope="col">Changes</th></tr></thead>
+<tbody>${rows}</tbody></table></div>${compareForm(v)}`
+  : html`<p>No revisions recorded.</p>`}
+</section>`;
+}
+
+export function mentionedIn(v: ArticleView): SafeHtml {
+  return html`<section aria-labelledby="mentioned"><h2 id="mentioned">Mentioned in</h2>
+${v.mentions.length
+  ? html`<ul class="items">${v.mentions.map((m) => html`<li><a href="${articleHref(m)}">${m.title}</a>${m.kb ? html` <span class="count">KB${m.kb}</span>` : ''}</li>`)}</ul>`
+  : html`<p>No other article in the archive mentions this one.</p>`}
+</section>`;
+}
