@@ -9,6 +9,11 @@ export { insertArticle, insertSource, insertTechnology } from './factories.ts';
 
 type Db = Kysely<Database>;
 
+/** Records a path of an article (its current one, or an old one that keeps working). */
+export async function insertArticlePath(db: Db, sourceId: number, articleId: number, path: string, current = true): Promise<void> {
+  await db.insertInto('article_paths').values({ source_id: sourceId, path, article_id: articleId, current: current ? 1 : 0 }).execute();
+}
+
 export async function insertScan(db: Db, sourceId: number, at: string, status: 'running' | 'ok' | 'failed' = 'ok'): Promise<number> {
   const row = await db
     .insertInto('scans')

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/store/schema.ts';
-import { insertArticle, insertChange, insertRevision, insertScan, insertSource, insertTechnology } from './api-factories.ts';
+import { insertArticle, insertArticlePath, insertChange, insertRevision, insertScan, insertSource, insertTechnology } from './api-factories.ts';
 
 export const HOSTILE_TITLE = 'Exchange mail flow "quoted" <script>alert(1)</script> & more';
 
@@ -58,6 +58,10 @@ export async function seedKb(db: Kysely<Database>): Promise<SeededKb> {
       lastChanged: '2024-01-22T03:00:00.000Z',
     }),
   };
+  await insertArticlePath(db, sourceId, articles.winsock, 'support/windows/winsock-listen.md');
+  await insertArticlePath(db, sourceId, articles.exchange, 'support/exchange/mail-flow.md');
+  await insertArticlePath(db, sourceId, articles.exchange, 'support/exchange/old-mail-flow.md', false);
+  await insertArticlePath(db, sourceId, articles.server, 'support/windows/server-boot.md');
   const rev = (articleId: number, number: string, seenAt: string, text: string, title: string, path: string) => insertRevision(db, { articleId, sourceId, number, seenAt, text, title, path });
   const revisions = {
     winsock: [

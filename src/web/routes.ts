@@ -3,6 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
 import { healthz } from './pages/healthz.ts';
 import { apiSearch } from './api/search.ts';
+import { apiGuard, apiPreflight } from './api/guard.ts';
+import { apiArticleByKb, apiArticleByPath } from './api/article.ts';
+import { apiRevisionByKb, apiRevisionByPath } from './api/revision.ts';
+import { apiTechnologies } from './api/technologies.ts';
+import { apiTechnology } from './api/technology.ts';
+import { apiChanges } from './api/changes.ts';
+import { apiOpenApi } from './api/openapi.ts';
 import { articlePage } from './pages/article.ts';
 import { staticAsset } from './static.ts';
 import { homePage } from './pages/home.ts';
@@ -30,7 +37,18 @@ import { unsubscribeRoutes } from './pages/unsubscribe.ts';
 
 export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/healthz', healthz(ctx));
-  app.get('/api/v1/search', apiSearch(ctx));
+  // JSON API: CORS for any origin and a rate limit per address on every operation (see api/openapi.ts).
+  const api = { onRequest: apiGuard(ctx) };
+  app.get('/api/v1/search', api, apiSearch(ctx));
+  app.get('/api/v1/articles', api, apiArticleByPath(ctx));
+  app.get('/api/v1/articles/:kb', api, apiArticleByKb(ctx));
+  app.get('/api/v1/articles/:kb/revisions/:id', api, apiRevisionByKb(ctx));
+  app.get('/api/v1/articles/revisions/:id', api, apiRevisionByPath(ctx));
+  app.get('/api/v1/technologies', api, apiTechnologies(ctx));
+  app.get('/api/v1/technologies/:slug', api, apiTechnology(ctx));
+  app.get('/api/v1/changes', api, apiChanges(ctx));
+  app.get('/api/v1/openapi.json', api, apiOpenApi(ctx));
+  app.options('/api/v1/*', apiPreflight());
   // Public pages: home, search, articles with history and feedback, technologies.
   app.get('/static/:name', staticAsset());
   app.get('/', homePage(ctx));

@@ -42,7 +42,8 @@ export async function resolveTechnology(ctx: Context, slugOrName: string): Promi
   return exact ?? (await findTechnology(ctx.store.db, slugOrName));
 }
 
-function parseSummary(text: string | null): ChangeSummary | null {
+/** A change's stored summary (JSON text) as an object, or null. */
+export function parseSummary(text: string | null): ChangeSummary | null {
   if (!text) return null;
   try {
     const s = JSON.parse(text) as Partial<ChangeSummary>;

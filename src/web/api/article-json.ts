@@ -1,0 +1,64 @@
+/** The JSON shapes of articles and revisions in the API (described in openapi.ts). */
+import type { Context } from '../../context.ts';
+import { revisionsOf, technologiesOfArticle } from '../../store/article-read.ts';
+import type { Article, Revision } from '../../store/schema.ts';
+import { articleUrl } from './search.ts';
+
+function list(text: string): string[] {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Where one revision of an article is served by the API. */
+export function revisionHref(ctx: Context, article: Pick<Article, 'kb' | 'path'>, revisionId: number): string {
+  const base = `${ctx.config.baseUrl}/api/v1/articles`;
+  return article.kb ? `${base}/${article.kb}/revisions/${revisionId}` : `${base}/revisions/${revisionId}?path=${encodeURIComponent(article.path)}`;
+}
+
+export async function articleJson(ctx: Context, a: Article) {
+  const db = ctx.store.db;
+  const [revisions, technologies, source] = await Promise.all([
+    revisionsOf(db, a.id),
+    technologiesOfArticle(db, a.id),
+    db.selectFrom('sources').select('name').where('id', '=', a.source_id).executeTakeFirst(),
+  ]);
+  return {
+    kb: a.kb,
+    title: a.title,
+    description: a.description,
+    path: a.path,
+    url: articleUrl(ctx, a),
+    sourceUrl: a.url,
+    source: source?.name ?? null,
+    products: list(a.products),
+    areas: list(a.areas),
+    keywords: list(a.keywords),
+    technologies: technologies.map((t) => ({ slug: t.slug, name: t.name, kind: t.kind })),
+    lastReviewed: a.last_reviewed,
+    firstSeen: a.first_seen,
+    lastChanged: a.last_changed,
+    revision: a.revision,
+    retired: Number(a.retired) === 1,
+    bodyHtml: a.body_html,
+    revisions: revisions.map((r) => ({ id: r.id, number: r.number, path: r.path, seenAt: r.seen_at, title: r.title, source: r.source, href: revisionHref(ctx, a, r.id) })),
+  };
+}
+
+export function revisionJson(ctx: Context, a: Article, r: Revision, source: string | null) {
+  return {
+    id: r.id,
+    kb: a.kb,
+    articleUrl: articleUrl(ctx, a),
+    number: r.number,
+    path: r.path,
+    seenAt: r.seen_at,
+    title: r.title,
+    description: r.description,
+    source,
+    text: r.text,
+  };
+}
