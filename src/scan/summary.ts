@@ -39,7 +39,7 @@ export function sections(text: string): Map<string, string[]> {
 }
 
 /** A place counts as tiny when it changes at most this many words on each side. */
-export const MINOR_WORDS_PER_PLACE = 3;
+export const MINOR_WORDS_PER_PLACE = 5;
 
 export function summarizeChange(before: string, after: string): ChangeSummary {
   const a = sections(before);

@@ -8,6 +8,7 @@
  * that also ranks (title over description over body); everything else (metadata fields, ORs
  * mixing text and fields, a query of only exclusions) filters the articles row by row.
  */
+import { writeSearchRows } from './articles.ts';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { dateRange, format, indexTokens, isTextTerm, kbJump, leaves, parse, toFts5 } from '../query/index.ts';
 import type { DateNode, FieldNode, Query } from '../query/index.ts';
@@ -266,13 +267,7 @@ export async function search(store: Store, query: Query | string, opts: SearchOp
 
 /** Writes an article's searchable text; call inside the transaction that stores the article. */
 export async function searchIndexUpsert(db: Kysely<Database>, articleId: number, doc: { title: string; description: string; body: string }): Promise<void> {
-  if (dialectOf(db) === 'sqlite') {
-    await sql`DELETE FROM article_fts WHERE rowid = ${articleId}`.execute(db);
-    await sql`INSERT INTO article_fts (rowid, title, description, body) VALUES (${articleId}, ${doc.title}, ${doc.description}, ${doc.body})`.execute(db);
-    return;
-  }
-  await sql`INSERT INTO article_fts (article_id, title, description, body) VALUES (${articleId}, ${doc.title}, ${doc.description}, ${doc.body})
-    ON CONFLICT (article_id) DO UPDATE SET title = EXCLUDED.title, description = EXCLUDED.description, body = EXCLUDED.body`.execute(db);
+  await writeSearchRows(db, [{ articleId, ...doc }]);
 }
 
 /** Removes an article from the search index. */
