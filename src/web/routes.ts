@@ -26,6 +26,7 @@ import { searchFeed } from './feeds/search-feed.ts';
 import { widgetScript } from './widget/script.ts';
 import { widgetDataRoute } from './widget/data.ts';
 import { widgetFrame } from './widget/frame.ts';
+import { webmastersPage } from './widget/webmasters.ts';
 import { signupPage, signupSubmit } from './pages/signup.ts';
 import { confirmPage } from './pages/confirm.ts';
 import { loginPage, loginSubmit, logoutSubmit } from './pages/login.ts';
@@ -67,6 +68,7 @@ export function registerRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/widget.js', widgetScript());
   app.get('/widget/data.json', widgetDataRoute(ctx));
   app.get('/widget/frame', widgetFrame(ctx));
+  app.get('/webmasters', webmastersPage(ctx));
   app.get('/signup', signupPage(ctx));
   app.post('/signup', signupSubmit(ctx));
   app.get('/confirm', confirmPage(ctx));
