@@ -19,7 +19,7 @@ export interface RenderedDiff {
 }
 
 function countWords(text: string): number {
-  return (text.match(/[\p{L}\p{N}]+/gu) ?? []).length;
+  return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 function lines(text: string): string[] {

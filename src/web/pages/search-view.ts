@@ -80,7 +80,7 @@ export async function searchResults(ctx: Context, p: SearchParams, res: SearchRe
   const tech = p.tech ? (res.facets.find((f) => f.slug === p.tech)?.name ?? p.tech) : '';
   const pages = Math.min(Math.ceil(res.total / pageSize), maxPage);
   const first = (p.page! - 1) * pageSize + 1;
-  const summary = res.total === 0 ? html`No articles match <strong>${p.q}</strong>` : html`${plural(res.total, 'article')} match <strong>${p.q}</strong>`;
+  const summary = res.total === 0 ? html`No articles match <strong>${p.q}</strong>` : html`${plural(res.total, 'article')} ${res.total === 1 ? 'matches' : 'match'} <strong>${p.q}</strong>`;
   return html`<h1>Search results</h1>
 ${searchBox(p.q, p.sort)}
 <p class="search-summary" role="status">${summary}${tech ? html` in <a href="${techHref(p.tech!)}">${tech}</a>` : ''}${res.total > pageSize ? html` · showing ${first}–${Math.min(first + pageSize - 1, res.total)}` : ''}.</p>
