@@ -3,7 +3,7 @@
  * table holds only their SHA-256 hash, so a leaked table opens no session.
  */
 import type { Context } from '../context.ts';
-import { deleteSession, findLiveSession, findUserByEmail, insertSession, type Session } from '../store/users.ts';
+import { deleteExpiredSessions, deleteSession, deleteStaleTokens, findLiveSession, findUserByEmail, insertSession, type Session } from '../store/users.ts';
 import type { User } from '../store/schema.ts';
 import { AccountError } from './errors.ts';
 import { verifyPassword } from './password.ts';
@@ -52,7 +52,19 @@ export async function startSession(ctx: Context, user: User): Promise<NewSession
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
   await insertSession(ctx.store.db, { id_hash: sha256(id), user_id: user.id, csrf, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
+  // Now and then, a login clears out what has expired (no scheduler needed).
+  if (Math.random() < 0.02) await pruneExpired(ctx);
   return { id, csrf, expiresAt, user };
+}
+
+/**
+ * Deletes expired sessions, and tokens a week past their expiry (until then a used or expired
+ * link still gets its precise message).
+ */
+export async function pruneExpired(ctx: Context): Promise<void> {
+  const now = ctx.now();
+  await deleteExpiredSessions(ctx.store.db, now.toISOString());
+  await deleteStaleTokens(ctx.store.db, new Date(now.getTime() - 7 * 24 * 3600_000).toISOString());
 }
 
 /** The session and user behind a cookie value, if the session is live. */

@@ -5,7 +5,7 @@ import { accountsContext, type AccountsTestContext } from '../../test/accounts-c
 import { linkIn } from '../../test/smtp-sink.ts';
 import { AccountError } from './errors.ts';
 import { confirm, signUp } from './signup.ts';
-import { login, logout, sessionFor } from './sessions.ts';
+import { login, logout, pruneExpired, sessionFor } from './sessions.ts';
 import { findUserByEmail } from '../store/users.ts';
 
 const tokenOf = (text: string) => new URL(linkIn(text, 'http://kbwatch.test/confirm')).searchParams.get('token')!;
@@ -75,6 +75,18 @@ for (const dialect of DIALECTS) {
       await confirm(t.ctx, second);
       await login(t.ctx, { email: 'dave@example.com', password: 'second password' });
       await assert.rejects(login(t.ctx, { email: 'dave@example.com', password: 'first password' }), { code: 'auth' });
+    });
+
+    it('prunes expired sessions and long-expired tokens', async () => {
+      const s = await login(t.ctx, { email: 'alice@example.com', password: 'correct horse' });
+      const tokens = async () => (await t.ctx.store.db.selectFrom('tokens').selectAll().execute()).length;
+      const before = await tokens();
+      assert.ok(before > 0);
+      t.clock.advance(31 * 24 * 3600_000);
+      await pruneExpired(t.ctx);
+      assert.equal(await sessionFor(t.ctx, s.id), undefined);
+      assert.equal((await t.ctx.store.db.selectFrom('sessions').selectAll().where('expires_at', '<=', t.clock.now.toISOString()).execute()).length, 0);
+      assert.equal(await tokens(), 0, 'every token expired over a week ago');
     });
 
     it('rejects malformed addresses, short and overlong passwords, and stores nothing', async () => {
