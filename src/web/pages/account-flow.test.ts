@@ -98,6 +98,9 @@ for (const dialect of DIALECTS) {
       const page = await b.get('/account');
       const bogus = await b.post('/account/subscriptions/999999/pause', { _csrf: csrfOf(page.text) });
       assert.equal(bogus.status, 404);
+      for (const path of ['/account/subscriptions/99999999999999/pause', `/account/subscriptions/${first.id}/explode`]) {
+        assert.equal((await b.post(path, { _csrf: csrfOf(page.text) })).status, 404, path);
+      }
       const del = await b.submit('/account', `/account/subscriptions/${first.id}/delete`, {});
       assert.equal(del.location, '/account?done=delete');
       row = (await w.ctx.store.db.selectFrom('subscriptions').selectAll().where('id', '=', first.id).executeTakeFirst())!;

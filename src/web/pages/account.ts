@@ -71,7 +71,7 @@ export function subscribeSubmit(ctx: Context): RouteHandlerMethod {
 export function subscriptionActionSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const { id, action } = req.params as { id: string; action: string };
-    if (!/^\d{1,12}$/.test(id) || !SUBSCRIPTION_ACTIONS.includes(action as SubscriptionAction)) {
+    if (!/^\d{1,9}$/.test(id) || !SUBSCRIPTION_ACTIONS.includes(action as SubscriptionAction)) {
       throw notFound(`No such subscription action: ${req.url.split('?')[0]}`);
     }
     const { current } = await signedInPost(ctx, req, reply);
