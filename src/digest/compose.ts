@@ -49,7 +49,6 @@ export async function loadDigestUsers(ctx: Context): Promise<DigestUser[]> {
     .select(['id', 'email', 'time_zone', 'digest_hour', 'cadence', 'include_minor', 'watermark'])
     .where('confirmed_at', 'is not', null)
     .where('suppressed_at', 'is', null)
-    .orderBy('id')
     .execute();
   return rows.map((r) => ({ id: r.id, email: r.email, timeZone: r.time_zone, digestHour: r.digest_hour, cadence: r.cadence, includeMinor: r.include_minor === 1, watermark: r.watermark }));
 }

@@ -8,6 +8,7 @@ import type { ChangeSummary } from '../model/article.ts';
 import { parse } from '../query/parser.ts';
 import { matches } from '../query/match.ts';
 import type { Query } from '../query/ast.ts';
+import { WordIndex } from './prefilter.ts';
 import type { ActiveSubscription, ChangeWindow, DigestItem, MatchUser, WindowArticle, WindowChange } from './types.ts';
 
 export interface QueryHits {
@@ -17,9 +18,13 @@ export interface QueryHits {
   invalid: Map<string, string>;
 }
 
-/** Evaluates each distinct query text once against every article of the window. */
+/**
+ * Evaluates each distinct query text once against the window's articles: the word index narrows
+ * the candidates, the query language's own matcher decides.
+ */
 export function evaluateQueries(queries: Iterable<string>, articles: Iterable<WindowArticle>): QueryHits {
-  const docs = [...articles];
+  const docs = new Map([...articles].map((a) => [a.id, a]));
+  const index = new WordIndex(docs.values());
   const hits = new Map<string, Set<number>>();
   const invalid = new Map<string, string>();
   for (const text of new Set(queries)) {
@@ -31,7 +36,12 @@ export function evaluateQueries(queries: Iterable<string>, articles: Iterable<Wi
       continue;
     }
     const found = new Set<number>();
-    for (const a of docs) if (matches(ast, a.doc)) found.add(a.id);
+    const candidates = index.candidates(ast);
+    if (candidates === null) {
+      for (const a of docs.values()) if (matches(ast, a.doc)) found.add(a.id);
+    } else {
+      for (const id of candidates) if (matches(ast, docs.get(id)!.doc)) found.add(id);
+    }
     if (found.size > 0) hits.set(text, found);
   }
   return { hits, invalid };
@@ -91,17 +101,31 @@ export function compareItems(a: DigestItem, b: DigestItem): number {
  * so each article's merge is computed once, not once per subscriber.
  */
 export class ItemCache {
-  private readonly bases = new Map<string, ItemBase | null>();
-  constructor(readonly window: ChangeWindow) {}
+  /** Bases over the whole window (users at or below its start), by article id. */
+  private readonly whole = new Map<number, ItemBase | null>();
+  /** Bases from a later watermark, by `article:watermark`. */
+  private readonly partial = new Map<string, ItemBase | null>();
+  /** Article id → position by title, so sorting items compares numbers, not strings. */
+  private readonly titleRank = new Map<number, number>();
+
+  constructor(readonly window: ChangeWindow) {
+    const byTitle = [...window.articles.values()].sort((a, b) => a.title.localeCompare(b.title) || a.id - b.id);
+    byTitle.forEach((a, i) => this.titleRank.set(a.id, i));
+  }
+
+  /** Digest order, as `compareItems`, with titles compared by precomputed rank. */
+  readonly compare = (a: DigestItem, b: DigestItem): number =>
+    Number(a.minor) - Number(b.minor) || (a.kind === b.kind ? 0 : a.kind === 'new' ? -1 : 1) || this.titleRank.get(a.articleId)! - this.titleRank.get(b.articleId)!;
 
   get(articleId: number, watermark: number): ItemBase | null {
-    const effective = Math.max(watermark, this.window.afterId);
-    const key = `${articleId}:${effective}`;
-    let base = this.bases.get(key);
+    const fromStart = watermark <= this.window.afterId;
+    const key = fromStart ? articleId : `${articleId}:${watermark}`;
+    const cache = (fromStart ? this.whole : this.partial) as Map<number | string, ItemBase | null>;
+    let base = cache.get(key);
     if (base === undefined) {
       const article = this.window.articles.get(articleId);
-      base = article ? itemBase(this.window, article, effective) : null;
-      this.bases.set(key, base);
+      base = article ? itemBase(this.window, article, Math.max(watermark, this.window.afterId)) : null;
+      cache.set(key, base);
     }
     return base;
   }
@@ -110,26 +134,44 @@ export class ItemCache {
 /** The items of one user's digest: every matched article once, with the subscriptions that matched. */
 export function itemsForUser(user: MatchUser, subscriptions: ActiveSubscription[], cache: ItemCache, queryHits: QueryHits): DigestItem[] {
   if (user.watermark >= cache.window.upToId) return [];
-  const reasons = new Map<number, number[]>();
-  const add = (articleId: number, subscriptionId: number) => {
-    const list = reasons.get(articleId);
-    if (!list) reasons.set(articleId, [subscriptionId]);
-    else if (!list.includes(subscriptionId)) list.push(subscriptionId);
-  };
+  // Article id → its item, or null when it has nothing for this user (no changes left, minor).
+  const seen = new Map<number, DigestItem | null>();
+  const items: DigestItem[] = [];
   for (const s of subscriptions) {
-    if (s.kind === 'technology' && s.technologyId !== null) {
-      for (const articleId of cache.window.byTechnology.get(s.technologyId) ?? []) add(articleId, s.id);
-    } else if (s.kind === 'query' && s.query !== null) {
-      for (const articleId of queryHits.hits.get(s.query) ?? []) add(articleId, s.id);
+    const articleIds = s.kind === 'technology' ? cache.window.byTechnology.get(s.technologyId ?? -1) : queryHits.hits.get(s.query ?? '');
+    if (!articleIds) continue;
+    for (const articleId of articleIds) {
+      const known = seen.get(articleId);
+      if (known) {
+        if (!known.subscriptionIds.includes(s.id)) known.subscriptionIds.push(s.id);
+        continue;
+      }
+      if (known === null) continue;
+      const base = cache.get(articleId, user.watermark);
+      const item = base && !(base.minor && !user.includeMinor) ? withSubscription(base, s.id) : null;
+      seen.set(articleId, item);
+      if (item) items.push(item);
     }
   }
-  const items: DigestItem[] = [];
-  for (const [articleId, subscriptionIds] of reasons) {
-    const base = cache.get(articleId, user.watermark);
-    if (!base || (base.minor && !user.includeMinor)) continue;
-    items.push({ ...base, subscriptionIds });
-  }
-  return items.sort(compareItems);
+  return items.sort(cache.compare);
+}
+
+/** An item from its base; a literal rather than a spread, which matters at millions of items. */
+function withSubscription(b: ItemBase, subscriptionId: number): DigestItem {
+  return {
+    articleId: b.articleId,
+    kb: b.kb,
+    title: b.title,
+    sourceId: b.sourceId,
+    path: b.path,
+    url: b.url,
+    kind: b.kind,
+    minor: b.minor,
+    summary: b.summary,
+    technologies: b.technologies,
+    subscriptionIds: [subscriptionId],
+    changeIds: b.changeIds,
+  };
 }
 
 /** Items for many users at once; users without items are left out. */

@@ -161,21 +161,17 @@ export async function loadWindow(db: Db, afterId: number, upToId: number, opts: 
   return window;
 }
 
-/** Subscriptions neither paused nor muted, grouped by user; only for `userIds` when given. */
+/** Subscriptions neither paused nor muted, grouped by user, oldest first; only for `userIds` when given. */
 export async function loadActiveSubscriptions(db: Db, userIds?: Set<number>): Promise<Map<number, ActiveSubscription[]>> {
-  const rows = await db
-    .selectFrom('subscriptions as s')
-    .leftJoin('technologies as t', 't.id', 's.technology_id')
-    .select(['s.id', 's.user_id', 's.kind', 's.technology_id', 's.query', 't.name'])
-    .where('s.paused', '=', 0)
-    .where('s.muted', '=', 0)
-    .orderBy('s.id')
-    .execute();
+  // No join and no ORDER BY: at 300,000 rows both cost more than naming and sorting in memory.
+  const names = new Map((await db.selectFrom('technologies').select(['id', 'name']).execute()).map((t) => [t.id, t.name]));
+  const rows = await db.selectFrom('subscriptions').select(['id', 'user_id', 'kind', 'technology_id', 'query']).where('paused', '=', 0).where('muted', '=', 0).execute();
   const out = new Map<number, ActiveSubscription[]>();
   for (const r of rows) {
     if (userIds && !userIds.has(r.user_id)) continue;
-    const label = r.kind === 'technology' ? (r.name ?? `technology ${r.technology_id}`) : (r.query ?? '');
+    const label = r.kind === 'technology' ? (names.get(r.technology_id ?? -1) ?? `technology ${r.technology_id}`) : (r.query ?? '');
     push(out, r.user_id, { id: r.id, userId: r.user_id, kind: r.kind, technologyId: r.technology_id, query: r.query, label } satisfies ActiveSubscription);
   }
+  for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.id - b.id);
   return out;
 }
