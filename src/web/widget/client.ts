@@ -6,7 +6,7 @@
  */
 export const WIDGET_CSS = `
 :host { all: initial; display: block; }
-.box { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border: 1px solid #c9ced6; border-radius: 6px; padding: 10px 12px; background: #fff; color: #1b1f24; max-width: 480px; }
+.box { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; border: 1px solid #c9ced6; border-radius: 6px; padding: 10px 12px; background: #fff; color: #1b1f24; max-width: 480px; margin: 8px 0; }
 .box.dark { background: #1b1f24; color: #e6e8eb; border-color: #444c56; }
 h2 { font-size: 15px; margin: 0 0 6px; }
 ul { list-style: none; margin: 0; padding: 0; }

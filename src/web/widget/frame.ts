@@ -15,7 +15,7 @@ import { widgetHeaders } from './headers.ts';
 import { resolveWidget, widgetMoreUrl, widgetTitle, type Theme } from './params.ts';
 
 const FRAME_CSS = `${WIDGET_CSS.replace(':host { all: initial; display: block; }', 'html, body { margin: 0; padding: 0; background: transparent; }')}
-.box { max-width: none; min-height: calc(100vh - 22px); }
+.box { max-width: none; margin: 0; min-height: calc(100vh - 22px); }
 .error { color: #b3261e; }
 `;
 
