@@ -72,6 +72,8 @@ export function parseNameStatus(out: Buffer): FileChange[] {
 export class GitMirror {
   private readonly url: string;
   private readonly where: string;
+  /** Paths whose blobs are known to be local, for one commit (saves re-checking per batch). */
+  private local: { commit: string; paths: Set<string> } | null = null;
 
   constructor(
     readonly dir: string,
@@ -98,11 +100,8 @@ export class GitMirror {
 
   /** Clones the mirror when it does not exist yet, else fetches the followed branch. */
   async ensure(): Promise<void> {
-    if (this.hasRepository()) {
-      // The source's location may have changed since the clone: always fetch from the current one.
-      await runGit(['remote', 'set-url', 'origin', '--', this.url], { cwd: this.dir, timeoutMs: this.opts.timeoutMs });
-      await this.fetch();
-    } else await this.clone();
+    if (this.hasRepository()) await this.fetch();
+    else await this.clone();
   }
 
   private async clone(): Promise<void> {
@@ -133,9 +132,12 @@ export class GitMirror {
     return ref.replace(/^refs\/heads\//, '');
   }
 
+  /** Fetches the followed branch. The source's location may have changed since the clone: the mirror follows it. */
   private async fetch(): Promise<void> {
     const branch = await this.branch();
     try {
+      const current = await this.gitText(['config', '--get', 'remote.origin.url']).catch(() => '');
+      if (current !== this.url) await this.git(['remote', 'set-url', 'origin', '--', this.url]);
       await this.git(['fetch', '--no-tags', '--prune', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`]);
     } catch (e) {
       throw new Error(`git source: fetch from ${this.where} failed: ${reason(e)}`);
@@ -190,8 +192,10 @@ export class GitMirror {
    * `fetch --stdin`, as git's own lazy fetch does, PREFETCH_CHUNK ids per request.
    */
   async prefetch(commit: string, paths: readonly string[]): Promise<number> {
-    if (!(await this.isPartial())) return 0;
-    const missing = await this.missingBlobs(commit, new Set(paths));
+    const known = this.local?.commit === commit ? this.local.paths : null;
+    const wanted = new Set(known ? paths.filter((p) => !known.has(p)) : paths);
+    if (wanted.size === 0 || !(await this.isPartial())) return 0;
+    const missing = await this.missingBlobs(commit, wanted);
     for (let i = 0; i < missing.length; i += PREFETCH_CHUNK) {
       const ids = missing.slice(i, i + PREFETCH_CHUNK);
       const args = ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'];
@@ -201,6 +205,8 @@ export class GitMirror {
         throw new Error(`git source: fetch of ${ids.length} files from ${this.where} failed: ${reason(e)}`);
       }
     }
+    if (!known) this.local = { commit, paths: new Set() };
+    for (const p of wanted) this.local!.paths.add(p);
     return missing.length;
   }
 
