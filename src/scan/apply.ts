@@ -58,12 +58,20 @@ interface Decision {
   previousPath: string | null;
 }
 
-/** Finds the stored article this file is, by KB number first, then by path. */
-function identify(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle[]>, byPath: Map<string, StoredArticle>) {
+/**
+ * Finds the stored article this file is: its own path (or the path git says it came from) when
+ * that article has the same KB number, else the KB number, else the path. An article is claimed
+ * by at most one file of a batch.
+ */
+function identify(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle[]>, byPath: Map<string, StoredArticle>, claimed: Set<number>) {
   const { article, previousPath } = seen;
+  const free = (a: StoredArticle | undefined) => (a && !claimed.has(a.id) ? a : undefined);
+  const alias = free((previousPath && byPath.get(previousPath)) || byPath.get(article.path));
+  const ownAlias = alias && alias.source_id === ctx.sourceId ? alias : undefined;
+  if (ownAlias && (ownAlias.kb === article.kb || ownAlias.kb === null || article.kb === null)) return { existing: ownAlias, takeover: false };
   let duplicateKb = false;
   if (article.kb !== null) {
-    const candidates = byKb.get(article.kb) ?? [];
+    const candidates = (byKb.get(article.kb) ?? []).filter((c) => !claimed.has(c.id));
     const same = candidates.find((c) => c.source_id === ctx.sourceId);
     if (same) {
       const moving = same.path === article.path || same.retired === 1 || same.path === previousPath || ctx.leaving.has(same.path);
@@ -74,17 +82,17 @@ function identify(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle
       const rank = (id: number) => ctx.sourceRank.get(id) ?? 9;
       if (rank(ctx.sourceId) < rank(other.source_id)) return { existing: other, takeover: true };
       return { existing: other, attach: true };
-    }
+    } else if ((byKb.get(article.kb) ?? []).length > 0) duplicateKb = true;
   }
-  const byAlias = (previousPath && byPath.get(previousPath)) || byPath.get(article.path);
-  if (byAlias && !(duplicateKb && byAlias.kb === article.kb && byAlias.path !== article.path)) return { existing: byAlias, takeover: false };
+  if (ownAlias) return { existing: ownAlias, takeover: false };
   return { existing: undefined, duplicateKb };
 }
 
-function decide(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle[]>, byPath: Map<string, StoredArticle>): Decision {
+function decide(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle[]>, byPath: Map<string, StoredArticle>, claimed: Set<number>): Decision {
   const { article } = seen;
   const hashes = { contentHash: contentHash(article), metaHash: metaHash(article) };
-  const found = identify(seen, ctx, byKb, byPath);
+  const found = identify(seen, ctx, byKb, byPath, claimed);
+  if (found.existing && !('attach' in found)) claimed.add(found.existing.id);
   const existing = found.existing;
   if ('attach' in found && found.attach) return { seen, kind: 'attach', existing, ...hashes, previousPath: null };
   if (!existing) {
@@ -119,8 +127,9 @@ export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, b
   const byPath = await articlesByPath(trx, ctx.sourceId, batch.flatMap((s) => (s.previousPath ? [s.article.path, s.previousPath] : [s.article.path])));
 
   const decisions: Decision[] = [];
+  const claimed = new Set<number>();
   for (const seen of batch) {
-    const d = decide(seen, ctx, byKb, byPath);
+    const d = decide(seen, ctx, byKb, byPath, claimed);
     decisions.push(d);
     if (d.kind === 'new' && !d.existing && seen.article.kb !== null && d.key === `kb:${seen.article.kb}`) {
       // Later files of this batch with the same KB number are duplicates, not moves.

@@ -93,7 +93,13 @@ export async function scanSource(ctx: Context, source: Source, opts: ScanOptions
   try {
     for await (const batch of plan.batches) {
       await recordErrors(ctx, source, scan.id, report, batch.errors);
-      const result = await db.transaction().execute((trx) => applySeen(trx, bctx, batch.seen));
+      const result = await db
+        .transaction()
+        .execute((trx) => applySeen(trx, bctx, batch.seen))
+        .catch((err: unknown) => {
+          const first = batch.seen[0]?.article.path ?? '-';
+          throw new Error(`store: unable to apply ${batch.seen.length} articles from ${first}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        });
       tally(report, result.changes, result.unchanged);
       done += batch.seen.length + batch.errors.length;
       opts.onProgress?.(source.name, done, plan.total);
