@@ -15,7 +15,9 @@ li:first-child { border-top: 0; }
 a { color: #0b57d0; text-decoration: none; }
 .dark a { color: #8ab4f8; }
 a:hover, a:focus { text-decoration: underline; }
-.date, .via, .status { font-size: 12px; opacity: .8; }
+.date, .via, .status { font-size: 12px; }
+.date, .status { color: #57606a; }
+.dark .date, .dark .status { color: #adbac7; }
 .date { display: block; }
 .via { margin: 6px 0 0; }
 `;

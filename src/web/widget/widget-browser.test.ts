@@ -5,23 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { skipReason } from '../../../test/stores.ts';
 import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
 import { HOSTILE_TITLE, seedKb } from '../../../test/web-fixtures.ts';
-
-const CHROMIUM = process.env.KBWATCH_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
-
-function chromiumMissing(): string | false {
-  if (existsSync(CHROMIUM)) return false;
-  if (process.env.CI === 'true') throw new Error(`Chromium is not installed at ${CHROMIUM} and CI=true: apt-get install chromium`);
-  return `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
-}
+import { ARTIFACTS, chromiumMissing, launchChromium } from '../../../test/chromium.ts';
+import { seriousViolations } from '../../../test/axe.ts';
 
 function hostPage(kbwatch: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A blog about servers</title></head>
@@ -44,7 +36,7 @@ describe('web: widget embedded on another site, in Chromium', { skip: chromiumMi
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     // Another host name and port than kbwatch's: a different origin.
     hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -83,6 +75,7 @@ describe('web: widget embedded on another site, in Chromium', { skip: chromiumMi
     assert.equal(await frameLink.first().textContent(), HOSTILE_TITLE, 'markup in a title is shown as text');
     assert.equal(await page.evaluate(() => document.querySelectorAll('script:not([src])').length), 0, 'nothing injected into the host page');
 
+    assert.deepEqual(await seriousViolations(page), [], 'axe-core, shadow DOM and frame included');
     assert.deepEqual(await context.cookies(), []);
     assert.deepEqual(errors, []);
     mkdirSync(ARTIFACTS, { recursive: true });
