@@ -104,7 +104,16 @@ function preview(items: DigestItem[]): string {
   return text.length > 150 ? `${text.slice(0, 149)}…` : text;
 }
 
-function renderText(input: DigestMailInput, main: DigestItem[], minor: DigestItem[], hidden: number, subs: Map<number, DigestSubscription>): string {
+interface Parts {
+  input: DigestMailInput;
+  main: DigestItem[];
+  minor: DigestItem[];
+  hidden: number;
+  subs: Map<number, DigestSubscription>;
+  link: Map<DigestItem, string>;
+}
+
+function renderText({ input, main, minor, hidden, subs, link }: Parts): string {
   const { baseUrl } = input;
   const lines: string[] = [`kbwatch ${input.cadence} digest, ${input.period}: ${countsLine(input.items)}`, ''];
   for (const item of main) {
@@ -112,11 +121,11 @@ function renderText(input: DigestMailInput, main: DigestItem[], minor: DigestIte
     lines.push(`  ${changeLine(item)}`);
     if (item.technologies.length) lines.push(`  Technologies: ${item.technologies.slice(0, 5).join(', ')}`);
     lines.push(`  Because you follow: ${reasons(item, subs)}`);
-    lines.push(`  ${articleLink(baseUrl, item)}`, '');
+    lines.push(`  ${link.get(item)}`, '');
   }
   if (minor.length) {
     lines.push(`Minor updates (${minor.length}):`);
-    for (const item of minor) lines.push(`- ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}: ${articleLink(baseUrl, item)}`);
+    for (const item of minor) lines.push(`- ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}: ${link.get(item)}`);
     lines.push('');
   }
   if (hidden) lines.push(`…and ${hidden} more on ${baseUrl}/`, '');
@@ -126,34 +135,37 @@ function renderText(input: DigestMailInput, main: DigestItem[], minor: DigestIte
   return lines.join('\n');
 }
 
-function renderHtml(input: DigestMailInput, main: DigestItem[], minor: DigestItem[], hidden: number, subs: Map<number, DigestSubscription>, previewText: string): string {
+/** Styles once in the head (every major client reads them now), so each item is a few tags. */
+const STYLE = `body{font-family:Segoe UI,Arial,sans-serif;color:#222;max-width:640px;margin:0 auto;padding:16px}
+h1{font-size:20px}h2{font-size:16px}ul{padding-left:18px}li.i{margin:0 0 16px}a.t{font-weight:bold}
+.m{color:#555}.w{color:#777;font-size:13px}.f{font-size:13px;color:#555}.p{display:none;max-height:0;overflow:hidden}`;
+
+function renderHtml({ input, main, minor, hidden, subs, link }: Parts, previewText: string): string {
   const { baseUrl } = input;
-  const itemHtml = (item: DigestItem) =>
-    `<li style="margin:0 0 16px">
-<a href="${esc(articleLink(baseUrl, item))}" style="font-weight:bold">${esc(item.title)}</a>${item.kb !== null ? ` <span style="color:#555">${esc(kbLabel(item))}</span>` : ''}<br>
-<span>${esc(changeLine(item))}</span><br>
-${item.technologies.length ? `<span style="color:#555">${esc(item.technologies.slice(0, 5).join(', '))}</span><br>` : ''}<small style="color:#777">Because you follow ${esc(reasons(item, subs))}</small>
-</li>`;
+  const kb = (item: DigestItem) => (item.kb !== null ? ` <span class="m">${kbLabel(item)}</span>` : '');
+  const items = main.map(
+    (item) =>
+      `<li class="i"><a class="t" href="${esc(link.get(item))}">${esc(item.title)}</a>${kb(item)}<br>${esc(changeLine(item))}<br>` +
+      `${item.technologies.length ? `<span class="m">${esc(item.technologies.slice(0, 5).join(', '))}</span><br>` : ''}<span class="w">Because you follow ${esc(reasons(item, subs))}</span></li>`,
+  );
   const minorHtml = minor.length
-    ? `<h2 style="font-size:16px">Minor updates (${minor.length})</h2>\n<ul style="padding-left:18px">${minor.map((i) => `<li><a href="${esc(articleLink(baseUrl, i))}">${esc(i.title)}</a>${i.kb !== null ? ` ${esc(kbLabel(i))}` : ''}</li>`).join('\n')}</ul>`
+    ? `<h2>Minor updates (${minor.length})</h2>\n<ul>${minor.map((i) => `<li><a href="${esc(link.get(i))}">${esc(i.title)}</a>${kb(i)}</li>`).join('\n')}</ul>`
     : '';
-  const follows = input.subscriptions
-    .map((s) => `<li>${esc(s.kind === 'query' ? `"${s.label}"` : s.label)} – <a href="${esc(muteUrl(baseUrl, s.muteToken))}">mute</a></li>`)
-    .join('\n');
+  const follows = input.subscriptions.map((s) => `<li>${esc(s.kind === 'query' ? `"${s.label}"` : s.label)} – <a href="${esc(muteUrl(baseUrl, s.muteToken))}">mute</a></li>`).join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subjectOf(input.items, input.subscriptions))}</title></head>
-<body style="font-family:Segoe UI,Arial,sans-serif;color:#222;max-width:640px;margin:0 auto;padding:16px">
-<div style="display:none;max-height:0;overflow:hidden">${esc(previewText)}</div>
-<h1 style="font-size:20px">kbwatch ${esc(input.cadence)} digest, ${esc(input.period)}: ${esc(countsLine(input.items))}</h1>
-<ul style="padding-left:18px">
-${main.map(itemHtml).join('\n')}
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subjectOf(input.items, input.subscriptions))}</title><style>${STYLE}</style></head>
+<body>
+<div class="p">${esc(previewText)}</div>
+<h1>kbwatch ${esc(input.cadence)} digest, ${esc(input.period)}: ${esc(countsLine(input.items))}</h1>
+<ul>
+${items.join('\n')}
 </ul>
 ${minorHtml}
 ${hidden ? `<p>…and ${hidden} more on <a href="${esc(baseUrl)}/">kbwatch</a>.</p>` : ''}
 <hr>
-<p style="font-size:13px;color:#555">You get this digest because you follow:</p>
-<ul style="font-size:13px;color:#555">${follows}</ul>
-<p style="font-size:13px;color:#555"><a href="${esc(baseUrl)}/account">Manage subscriptions and digest time</a> · <a href="${esc(unsubscribeUrl(baseUrl, input.unsubscribeToken))}">Unsubscribe from all digests</a></p>
+<p class="f">You get this digest because you follow:</p>
+<ul class="f">${follows}</ul>
+<p class="f"><a href="${esc(baseUrl)}/account">Manage subscriptions and digest time</a> · <a href="${esc(unsubscribeUrl(baseUrl, input.unsubscribeToken))}">Unsubscribe from all digests</a></p>
 </body></html>
 `;
 }
@@ -164,13 +176,15 @@ export function renderDigest(input: DigestMailInput): RenderedDigest {
   const minor = shown.filter((i) => i.minor);
   const hidden = input.items.length - shown.length;
   const subs = new Map(input.subscriptions.map((s) => [s.id, s]));
+  const link = new Map(shown.map((i) => [i, articleLink(input.baseUrl, i)]));
+  const parts: Parts = { input, main, minor, hidden, subs, link };
   const previewText = preview(input.items);
   const host = hostOf(input.baseUrl);
   return {
     subject: subjectOf(input.items, input.subscriptions),
     preview: previewText,
-    text: renderText(input, main, minor, hidden, subs),
-    html: renderHtml(input, main, minor, hidden, subs, previewText),
+    text: renderText(parts),
+    html: renderHtml(parts, previewText),
     headers: {
       'List-Unsubscribe': `<${unsubscribeUrl(input.baseUrl, input.unsubscribeToken)}>, <mailto:unsubscribe@${host}?subject=unsubscribe%20${input.unsubscribeToken}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

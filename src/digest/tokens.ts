@@ -27,6 +27,20 @@ const PAYLOAD_BYTES = 9;
 
 const keys = new Map<string, Buffer>();
 
+// Random IVs drawn from a pool: one call to the CSPRNG per 340 tokens instead of one per token,
+// which shows when a digest run signs 400,000 links.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+function freshIv(): Buffer {
+  if (poolAt + IV_BYTES > pool.length) {
+    pool = randomBytes(IV_BYTES * 340);
+    poolAt = 0;
+  }
+  const iv = Buffer.from(pool.subarray(poolAt, poolAt + IV_BYTES));
+  poolAt += IV_BYTES;
+  return iv;
+}
+
 function keyFor(secret: string): Buffer {
   if (!secret) throw new TokenError('tokens: no secret configured');
   let key = keys.get(secret);
@@ -42,7 +56,7 @@ export function signToken(secret: string, payload: TokenPayload): string {
   plain.writeUInt8(PURPOSES.indexOf(payload.purpose), 0);
   plain.writeUInt32BE(payload.userId, 1);
   plain.writeUInt32BE(payload.subscriptionId ?? 0, 5);
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', keyFor(secret), iv);
   cipher.setAAD(AAD);
   const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
