@@ -79,13 +79,13 @@ export class StreamReader {
   private readonly queue = new ByteQueue();
   private ended = false;
   private readonly source: AsyncIterator<Buffer>;
-  private readonly input: AsyncIterator<Buffer | string>;
+  private readonly input: AsyncIterator<Buffer | string> | Iterator<Buffer | string>;
 
   constructor(
-    stream: AsyncIterable<Buffer | string>,
+    stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
     private readonly idle?: { timeoutMs: number; onIdle: () => void },
   ) {
-    const it = stream[Symbol.asyncIterator]();
+    const it: AsyncIterator<Buffer | string> | Iterator<Buffer | string> = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : stream[Symbol.iterator]();
     this.input = it;
     this.source = {
       next: async () => {

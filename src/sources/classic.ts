@@ -64,7 +64,7 @@ function readAppliesTo(lines: string[], start: number): { items: string[]; next:
   const items = first[1].split(/\s+-\s+/).map(productItem).filter(Boolean);
   for (; i < lines.length; i++) {
     const line = lines[i];
-    if (SEPARATOR.test(line)) return { items, next: i + 1 };
+    if (SEPARATOR.test(line)) return { items: items.map(productItem).filter(Boolean), next: i + 1 };
     const item = /^\s*-\s+(.*)$/.exec(line);
     if (item) items.push(item[1]);
     else if (!isBlank(line) && /^\s/.test(line) && items.length > 0) items[items.length - 1] += ` ${line.trim()}`;

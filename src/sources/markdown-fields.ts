@@ -105,23 +105,24 @@ export function extractAreas(path: string, root: string, meta: Record<string, un
  */
 const BOILERPLATE_TAGS = [/^css ?troubleshoot(ing)?$/i, /^CI ?\d+$/i, /^devx-track-/i, /^has-[\w-]+-ref$/i];
 
-/** A comma piece that starts a new tag: `sap:…`, a bare token with a `-`, `.` or `:` in it, or boilerplate. */
-function startsNewTag(piece: string): boolean {
+/** A comma piece that looks like a tag of its own: `sap:…`, a bare token with a `-`, `.` or `:` in it, or boilerplate. */
+function looksLikeTag(piece: string): boolean {
   return /^sap\s*:/i.test(piece) || /^[a-z0-9]+(?:[-.:][a-z0-9+]+)+$/i.test(piece) || BOILERPLATE_TAGS.some((re) => re.test(piece));
 }
 
 /**
  * Splits a comma-separated `ms.custom` string. `sap:` values are support-area names that may
- * hold commas themselves (`sap:Installation, Patching and Upgrade`), so a piece only starts a
- * new tag when it looks like one; otherwise it continues the previous tag.
+ * hold commas themselves (`sap:Installation, Patching and Upgrade`), so after a `sap:` value a
+ * piece only starts a new tag when it looks like one; otherwise it continues the `sap:` value.
  */
 export function splitCustomTags(text: string): string[] {
   const out: string[] = [];
   for (const raw of text.split(',')) {
     const piece = raw.trim();
     if (!piece) continue;
-    if (out.length === 0 || startsNewTag(piece)) out.push(piece);
-    else out[out.length - 1] += `, ${piece}`;
+    const previous = out[out.length - 1];
+    if (previous !== undefined && /^sap\s*:/i.test(previous) && !looksLikeTag(piece)) out[out.length - 1] += `, ${piece}`;
+    else out.push(piece);
   }
   return out;
 }

@@ -71,7 +71,7 @@ function padding(size: number): number {
 }
 
 /** Regular files of the tar stream `input`, in archive order. Throws on a corrupt archive. */
-export async function* readTar(input: AsyncIterable<Buffer | string>, opts: TarOptions): AsyncGenerator<FileResult> {
+export async function* readTar(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, opts: TarOptions): AsyncGenerator<FileResult> {
   const maxFile = opts.maxFileBytes ?? 16 * 1024 * 1024;
   const reader = new StreamReader(input);
   let longName: string | null = null;
