@@ -64,6 +64,7 @@ function snippets(ctx: Context, w: ResolvedWidget): SafeHtml {
 <h3>Iframe (for pages that allow no scripts)</h3>
 <label for="snippet-iframe" class="visually-hidden">Iframe snippet</label>
 <textarea id="snippet-iframe" readonly rows="3">${iframeSnippet(base, w)}</textarea>
+<p class="hint">If your site sends a Content-Security-Policy, allow <code>${new URL(base).origin}</code> in <code>script-src</code> and <code>connect-src</code> for the script, or in <code>frame-src</code> for the iframe. Nothing else is needed: no cookies, no inline code.</p>
 <h3>Preview</h3>
 <iframe class="widget-preview" src="${preview}" title="Preview: ${widgetTitle(w)}" width="${FRAME_SIZE.width}" height="${FRAME_SIZE.height}"></iframe>
 </section>`;

@@ -32,7 +32,11 @@ describe('web: widget embedded on another site, in Chromium', { skip: chromiumMi
   before(async () => {
     s = await startWebServer('sqlite');
     await seedKb(s.ctx.store.db);
-    host = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(hostPage(s.url)));
+    host = createServer((req, res) => {
+      // /strict: a host page with its own strict CSP that allows only kbwatch's origin for scripts and fetches.
+      const csp = req.url === '/strict' ? { 'content-security-policy': `default-src 'none'; script-src ${s.url}; connect-src ${s.url}; frame-src ${s.url}` } : {};
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...csp }).end(hostPage(s.url));
+    });
     await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     // Another host name and port than kbwatch's: a different origin.
     hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
@@ -80,6 +84,26 @@ describe('web: widget embedded on another site, in Chromium', { skip: chromiumMi
     assert.deepEqual(errors, []);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}/widget-embedded.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('works on a host page with a strict CSP that allows kbwatch for scripts, fetches and frames only', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') violations.push(m.text());
+    });
+    await page.goto(`${hostUrl}strict`);
+    const links = page.locator('#script-widget .kbwatch-widget li a');
+    await links.nth(1).waitFor({ timeout: 15_000 });
+    const background = await page.evaluate(() => {
+      const box = document.querySelector('#script-widget .kbwatch-widget')?.shadowRoot?.querySelector('.box');
+      return box ? getComputedStyle(box).backgroundColor : null;
+    });
+    assert.equal(background, 'rgb(27, 31, 36)', 'the widget styles apply without style-src on the host page');
+    assert.equal(await page.frameLocator('#frame-widget').locator('li a').count(), 1);
+    assert.deepEqual(violations, []);
     await context.close();
   });
 });
