@@ -66,7 +66,10 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
       yield { seen, errors };
     }
   }
-  const leaving = new Set(gone);
+  // A KB number may leave a deleted file for a new one (a move git does not see). The source of a
+  // rename is not such a path: the rename's target claims it.
+  const renamedAway = new Set(present.map((p) => p.previousPath).filter((p): p is string => p !== undefined));
+  const leaving = new Set(gone.filter((p) => !renamedAway.has(p)));
   return { ref: target, cursor: target, total: present.length, batches: batches(), gone: () => gone, leaving };
 }
 
