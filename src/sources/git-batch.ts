@@ -3,7 +3,7 @@
  * answers are read, so thousands of files cost one process and no temporary files.
  */
 import { StreamReader, type FileResult } from './bytes.ts';
-import { spawnGit, stderrSummary } from './git-run.ts';
+import { killGit, spawnGit, stderrSummary } from './git-run.ts';
 
 export type BlobResult = FileResult;
 
@@ -49,7 +49,7 @@ export async function* catFileBlobs(commit: string, paths: readonly string[], op
     timeoutMs: opts.idleTimeoutMs,
     onIdle: () => {
       stderr = `no answer for ${opts.idleTimeoutMs} ms\n` + stderr;
-      child.kill('SIGKILL');
+      killGit(child);
     },
   });
 
@@ -84,7 +84,7 @@ export async function* catFileBlobs(commit: string, paths: readonly string[], op
     }
   } finally {
     child.stdin.destroy();
-    if (child.exitCode === null) child.kill('SIGKILL');
+    killGit(child);
   }
 }
 

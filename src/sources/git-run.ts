@@ -31,8 +31,20 @@ export function gitEnv(): NodeJS.ProcessEnv {
 /** Options every command gets: no protocol that runs programs, no repository-controlled helpers, no background work outliving the command. */
 export const SAFE_CONFIG = ['-c', 'protocol.ext.allow=never', '-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'gc.autoDetach=false'];
 
+/** Starts git in its own process group, so that stopping it also stops its helpers (remote transports, ssh). */
 export function spawnGit(args: string[], cwd: string): ChildProcessWithoutNullStreams {
-  return spawn('git', [...SAFE_CONFIG, ...args], { cwd, env: gitEnv(), shell: false, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn('git', [...SAFE_CONFIG, ...args], { cwd, env: gitEnv(), shell: false, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+}
+
+/** Stops a git command started by spawnGit, with the processes it started. */
+export function killGit(child: ChildProcessWithoutNullStreams): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }
 
 export class GitCommandError extends Error {
@@ -68,7 +80,7 @@ export function runGit(args: string[], opts: GitRunOptions): Promise<Buffer> {
     let failure: string | null = null;
     const stop = (why: string) => {
       failure ??= why;
-      child.kill('SIGKILL');
+      killGit(child);
     };
     const timer = setTimeout(() => stop(`timed out after ${opts.timeoutMs} ms`), opts.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {

@@ -133,8 +133,10 @@ describe('GitMirror failures', () => {
     assert.throws(() => new GitMirror(mirrorDir(), '--upload-pack=touch x', { timeoutMs: 1000 }), /invalid repository URL/);
   });
 
-  test('commands have a time limit and an output cap', async () => {
+  test('commands have a time limit (which stops their helpers too) and an output cap', async () => {
+    const started = Date.now();
     await assert.rejects(runGit(['-c', 'alias.wait=!sleep 5', 'wait'], { cwd: temp, timeoutMs: 300 }), /timed out after 300 ms/);
+    assert.ok(Date.now() - started < 3000, 'no wait for the helper holding the output pipe');
     await assert.rejects(runGit(['version', '--build-options'], { cwd: temp, timeoutMs: 10_000, maxOutputBytes: 10 }), /output larger than 10 bytes/);
   });
 });
