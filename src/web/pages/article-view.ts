@@ -45,10 +45,11 @@ function list(json: string): string[] {
   }
 }
 
-function linked(names: string[], techs: Map<string, string>): SafeHtml[] {
+function linked(names: string[], techs: Map<string, string>, tag = false): SafeHtml[] {
   return names.map((n) => {
     const slug = slugify(n);
-    return techs.has(slug) ? html`<li><a href="${techHref(slug)}">${n}</a></li>` : html`<li>${n}</li>`;
+    if (techs.has(slug)) return html`<li><a href="${techHref(slug)}">${n}</a></li>`;
+    return tag ? html`<li><span class="tag">${n}</span></li>` : html`<li>${n}</li>`;
   });
 }
 
@@ -61,7 +62,7 @@ export function metaBlock(v: ArticleView): SafeHtml {
 <dt>Last Review</dt><dd>${a.last_reviewed ? timeTag(a.last_reviewed) : 'not stated'}</dd>
 <dt>Revision</dt><dd>${a.revision}</dd>
 ${products.length ? html`<dt>Applies to</dt><dd><ul>${linked(products, v.techs)}</ul></dd>` : ''}
-${keywords.length ? html`<dt>Keywords</dt><dd><ul class="tags">${linked(keywords, v.techs)}</ul></dd>` : ''}
+${keywords.length ? html`<dt>Keywords</dt><dd><ul class="tags">${linked(keywords, v.techs, true)}</ul></dd>` : ''}
 </dl></div>`;
 }
 

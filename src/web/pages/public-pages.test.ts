@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Browser } from '../../../test/browser.ts';
 import { escapeHtml } from '../html.ts';
+import { addUser } from '../../accounts/users.ts';
+import { csrfOf } from '../../../test/browser.ts';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
 import { HOSTILE, insertManyArticles, seedSite, type Site } from '../../../test/web-factories.ts';
 import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
@@ -201,6 +203,24 @@ for (const dialect of DIALECTS) {
       const css = await reader.get('/static/site.css');
       assert.match(css.headers.get('cache-control') ?? '', /max-age=31536000/);
       assert.equal((await reader.request('GET', '/static/site.css', undefined, { 'if-none-match': css.headers.get('etag')! })).status, 304);
+    });
+
+    it('subscribes a signed-in reader to a technology or a search from its page', { skip }, async () => {
+      const anon = await b.get('/tech/windows-server-2019');
+      assert.match(anon.text, /<a class="button" href="\/signup">Sign up to subscribe<\/a>/);
+      assert.match(anon.text, /<a href="\/feeds\/tech\/windows-server-2019.atom" type="application\/atom\+xml">Atom feed<\/a>/);
+      const user = await addUser(w.ctx, { email: `reader-${dialect}@example.org`, password: 'reader password 1', confirmed: true });
+      const reader = new Browser(w.url);
+      await reader.submit('/login', '/login', { email: user.email, password: 'reader password 1' });
+      const tech = await reader.get('/tech/windows-server-2019');
+      assert.match(tech.headers.get('cache-control') ?? '', /private/);
+      const r = await reader.post('/account/subscriptions', { _csrf: csrfOf(tech.text, '/account/subscriptions'), technology: 'windows-server-2019' });
+      assert.equal(r.status, 303);
+      const search = await reader.get('/search?q=winsock');
+      const s = await reader.post('/account/subscriptions', { _csrf: csrfOf(search.text, '/account/subscriptions'), query: 'winsock' });
+      assert.equal(s.status, 303);
+      const subs = await w.ctx.store.db.selectFrom('subscriptions').selectAll().where('user_id', '=', user.id).orderBy('id').execute();
+      assert.deepEqual(subs.map((x) => [x.kind, x.technology_id, x.query]), [['technology', site.tech.server, null], ['query', null, 'winsock']]);
     });
 
     it('keeps every page under 60 KB besides the article body', { skip }, async () => {

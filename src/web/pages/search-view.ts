@@ -3,8 +3,10 @@ import type { Context } from '../../context.ts';
 import type { QueryError } from '../../query/index.ts';
 import { technologyNames } from '../../store/browse.ts';
 import type { SearchResponse, SearchResult } from '../../store/search.ts';
+import { csrfInput } from '../csrf.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { pager } from '../pager.ts';
+import type { CurrentUser } from '../session.ts';
 import { articleHref, plural, searchHref, techHref, timeTag, type SearchParams } from '../view.ts';
 
 export function searchBox(q: string, sort?: string): SafeHtml {
@@ -51,7 +53,13 @@ ${r.snippet ? html`<p class="snippet">${raw(r.snippet)}</p>` : ''}
 </li>`;
 }
 
-function facets(p: SearchParams, res: SearchResponse): SafeHtml {
+/** Saving the search as a subscription (the account pages' endpoint), or the way to an account. */
+function follow(p: SearchParams, current: CurrentUser | null): SafeHtml {
+  if (!current) return html`<li><a href="/signup">Sign up to get these by e-mail</a></li>`;
+  return html`<li><form method="post" action="/account/subscriptions">${csrfInput(current.csrf)}<input type="hidden" name="query" value="${p.q}"><button type="submit" class="secondary">Get these by e-mail</button></form></li>`;
+}
+
+function facets(p: SearchParams, res: SearchResponse, current: CurrentUser | null): SafeHtml {
   const list = res.facets.map((f) =>
     f.slug === p.tech
       ? html`<li><strong aria-current="true">${f.name}</strong> <span class="count">${f.count.toLocaleString('en-US')}</span></li>`
@@ -65,6 +73,7 @@ ${p.tech ? html`<p><a href="${searchHref({ q: p.q, sort: p.sort })}">All technol
 <ul>
 <li><a href="/search/advanced?${new URLSearchParams({ q: p.q, ...(p.sort === 'date' ? { sort: 'date' } : {}) }).toString()}">Refine in advanced search</a></li>
 <li><a href="/feeds/search.atom?${new URLSearchParams({ q: p.q }).toString()}">Atom feed of this search</a></li>
+${follow(p, current)}
 </ul>
 </aside>`;
 }
@@ -75,7 +84,7 @@ function sortLinks(p: SearchParams): SafeHtml {
   return html`<p class="sort">Sort by: ${link('relevance', 'relevance')} ${link('date', 'date')}</p>`;
 }
 
-export async function searchResults(ctx: Context, p: SearchParams, res: SearchResponse, pageSize: number, maxPage: number): Promise<SafeHtml> {
+export async function searchResults(ctx: Context, p: SearchParams, res: SearchResponse, current: CurrentUser | null, pageSize: number, maxPage: number): Promise<SafeHtml> {
   const names = await technologyNames(ctx.store.db, res.results.flatMap((r) => r.technologies.slice(0, 4)));
   const tech = p.tech ? (res.facets.find((f) => f.slug === p.tech)?.name ?? p.tech) : '';
   const pages = Math.min(Math.ceil(res.total / pageSize), maxPage);
@@ -90,6 +99,6 @@ ${res.total > 0 ? sortLinks(p) : html`<p>Check the spelling, use fewer words, or
 ${res.results.length ? html`<ol class="items" start="${first}">${res.results.map((r) => result(r, names))}</ol>` : ''}
 ${pager(p.page!, pages, (page) => searchHref({ ...p, page }))}
 </div>
-${facets(p, res)}
+${facets(p, res, current)}
 </div>`;
 }

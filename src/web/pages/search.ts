@@ -47,6 +47,6 @@ export function searchPage(ctx: Context): RouteHandlerMethod {
       if (err instanceof QueryError) return send(reply, current, p, queryErrorBox(p.q, err), 400);
       throw err;
     }
-    return send(reply, current, p, await searchResults(ctx, p, result, PAGE_SIZE, MAX_PAGE));
+    return send(reply, current, p, await searchResults(ctx, p, result, current, PAGE_SIZE, MAX_PAGE));
   };
 }
