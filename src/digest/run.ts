@@ -3,7 +3,7 @@
  * it every few minutes; `kbwatch digest run` runs it once, optionally as if at another time.
  */
 import type { Context } from '../context.ts';
-import { getMailer } from '../deliver/mailer.ts';
+import { closeMailer, getMailer } from '../deliver/mailer.ts';
 import { deliverQueued, type DeliveryReport, type SendOptions } from '../deliver/sender.ts';
 import { HorizonBusyError } from '../match/window.ts';
 import { composeDue, type ComposeReport } from './compose.ts';
@@ -46,6 +46,19 @@ export async function runDigestTick(ctx: Context, opts: TickOptions = {}): Promi
   const delivery = opts.composeOnly ? null : await deliverQueued(ctx, { mailer: opts.send?.mailer ?? getMailer(ctx), ...opts.send });
   const ids = new Set([...(compose?.queued.map((q) => q.digestId) ?? []), ...(delivery?.outcomes.map((o) => o.id) ?? [])]);
   return { compose, delivery, digests: await digestStatuses(ctx, [...ids]) };
+}
+
+/**
+ * The scheduled tick: one run, then the SMTP pool is closed, so no idle connection outlives the
+ * tick (servers drop them anyway) or holds a stopping process open.
+ */
+export async function runDigestJob(ctx: Context): Promise<void> {
+  try {
+    const r = await runDigestTick(ctx);
+    if (r.digests.length > 0) ctx.log.info(`digest: tick sent ${r.delivery?.sent ?? 0}, ${r.delivery?.retried ?? 0} to retry, ${r.delivery?.failed ?? 0} failed`);
+  } finally {
+    await closeMailer(ctx);
+  }
 }
 
 export async function digestStatuses(ctx: Context, ids: number[]): Promise<DigestStatus[]> {

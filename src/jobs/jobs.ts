@@ -2,7 +2,7 @@
 import type { Context } from '../context.ts';
 import type { Job } from './scheduler.ts';
 import { scanAll } from '../scan/run.ts';
-import { runDigestTick } from '../digest/run.ts';
+import { runDigestJob } from '../digest/run.ts';
 
 export function defaultJobs(ctx: Context): Job[] {
   return [
@@ -13,6 +13,6 @@ export function defaultJobs(ctx: Context): Job[] {
         await scanAll(c, {});
       },
     },
-    { name: 'digest', schedule: ctx.config.digestTick, run: async (c) => void (await runDigestTick(c)) },
+    { name: 'digest', schedule: ctx.config.digestTick, run: runDigestJob },
   ];
 }
