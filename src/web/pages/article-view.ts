@@ -89,11 +89,14 @@ export function articleBody(a: Article): SafeHtml {
   return html`<div class="article-body">${raw(a.body_html)}</div>`;
 }
 
-function compareForm(v: ArticleView): SafeHtml | '' {
-  if (v.revisions.length < 2) return '';
-  const options = (selected: number) => v.revisions.map((r) => html`<option value="${r.id}"${r.id === selected ? html` selected` : ''}>${r.number} · ${r.seen_at.slice(0, 10)} · ${r.source}</option>`);
-  const last = v.revisions[v.revisions.length - 1].id;
-  const before = v.revisions[v.revisions.length - 2].id;
+/** The newest revisions get a row each; older ones a compact link, so long histories stay small. */
+const HISTORY_ROWS = 30;
+
+function compareForm(v: ArticleView, shown: RevisionRow[]): SafeHtml | '' {
+  if (shown.length < 2) return '';
+  const options = (selected: number) => shown.map((r) => html`<option value="${r.id}"${r.id === selected ? html` selected` : ''}>${r.number} · ${r.seen_at.slice(0, 10)} · ${r.source}</option>`);
+  const last = shown[shown.length - 1].id;
+  const before = shown[shown.length - 2].id;
   return html`<form method="get" action="${diffHref(v.article)}" class="filters">
 <div class="field"><label for="diff-from">Compare revision</label><select id="diff-from" name="from">${options(before)}</select></div>
 <div class="field"><label for="diff-to">with revision</label><select id="diff-to" name="to">${options(last)}</select></div>
@@ -103,19 +106,26 @@ function compareForm(v: ArticleView): SafeHtml | '' {
 
 export function history(v: ArticleView): SafeHtml {
   const a = v.article;
-  const rows = v.revisions.map(
-    (r, i) => html`<tr>
+  const all = v.revisions;
+  const first = Math.max(0, all.length - HISTORY_ROWS);
+  const shown = all.slice(first);
+  const older = all.slice(0, first);
+  const rows = shown.map((r, k) => {
+    const previous = all[first + k - 1];
+    return html`<tr>
 <td><a href="${revisionHref(a, r.id)}">${r.number}</a></td>
 <td>${timeTag(r.seen_at)}</td>
 <td>${r.source}${r.source_kind === 'classic' && a.kb ? html` (Q${a.kb})` : ''}</td>
-<td>${i > 0 ? html`<a href="${diffHref(a, v.revisions[i - 1].id, r.id)}">changes<span class="visually-hidden"> in revision ${r.number}</span></a>` : 'first seen'}</td>
-</tr>`,
-  );
+<td>${previous ? html`<a href="${diffHref(a, previous.id, r.id)}">changes<span class="visually-hidden"> in revision ${r.number}</span></a>` : 'first seen'}</td>
+</tr>`;
+  });
   return html`<section class="revisions" aria-labelledby="history"><h2 id="history">Revision history</h2>
 ${rows.length
   ? html`<div class="table-wrap"><table><caption class="visually-hidden">Revisions of this article, oldest first</caption>
 <thead><tr><th scope="col">Revision</th><th scope="col">Seen</th><th scope="col">Source</th><th scope="col">Changes</th></tr></thead>
-<tbody>${rows}</tbody></table></div>${compareForm(v)}`
+<tbody>${rows}</tbody></table></div>
+${older.length ? html`<p>${older.length} older revisions: ${older.map((r, k) => html`${k ? ', ' : ''}<a href="${revisionHref(a, r.id)}">${r.number}</a>`)}.</p>` : ''}
+${compareForm(v, shown)}`
   : html`<p>No revisions recorded.</p>`}
 </section>`;
 }

@@ -223,6 +223,20 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(subs.map((x) => [x.kind, x.technology_id, x.query]), [['technology', site.tech.server, null], ['query', null, 'winsock']]);
     });
 
+    it('keeps a long revision history small', { skip }, async () => {
+      const db = w.ctx.store.db;
+      const ids: number[] = [];
+      for (let i = 0; i < 150; i++) {
+        const row = await db.insertInto('revisions').values({ article_id: site.articles.mentioning, source_id: site.git, number: `${i + 1}.0`, path: 'p.md', ref: null, seen_at: '2024-01-19T03:00:00.000Z', title: 'Port exhaustion on busy servers', description: '', text: `Text ${i}`, meta: '{}', content_hash: 'c', meta_hash: 'm' }).returning('id').executeTakeFirstOrThrow();
+        ids.push(row.id);
+      }
+      const r = await b.get('/kb/555001');
+      assert.ok(r.text.length < 60 * 1024, `${r.text.length} bytes`);
+      assert.match(r.text, /120 older revisions: <a href="\/kb\/555001\/revisions\/\d+">1\.0<\/a>/);
+      for (const id of [ids[0], ids[119], ids[120], ids[149]]) assert.ok(r.text.includes(`href="/kb/555001/revisions/${id}"`), `revision ${id} is one click away`);
+      assert.ok(r.text.includes(`href="/kb/555001/diff?from=${ids[119]}&amp;to=${ids[120]}"`), 'the first row compares with the revision before it');
+    });
+
     it('keeps every page under 60 KB besides the article body', { skip }, async () => {
       const bodies = await w.ctx.store.db.selectFrom('articles').select(['kb', 'body_html']).where('kb', 'is not', null).execute();
       const paths = ['/', '/search?q=winsock', '/search/advanced', '/tech', '/tech/kbwinsock', '/kb/307175', '/kb/666001', `/kb/307175/diff?from=${site.revisions.classic}&to=${site.revisions.second}`];
