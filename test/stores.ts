@@ -16,7 +16,7 @@ export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 let pgAvailable: Promise<boolean> | undefined;
 export function postgresAvailable(): Promise<boolean> {
   pgAvailable ??= (async () => {
-    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 15000 });
     try {
       await client.connect();
       await client.query('SELECT 1');

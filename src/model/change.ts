@@ -31,7 +31,8 @@ function stable(value: unknown): string {
 }
 
 export function contentHash(a: Pick<ParsedArticle, 'title' | 'plainText'>): string {
-  return sha1(`${a.title.replace(/\s+/g, ' ').trim()}\n${a.plainText.replace(/\s+/g, ' ').trim()}`);
+  // Sources give plainText with whitespace already collapsed.
+  return sha1(`${a.title.replace(/\s+/g, ' ').trim()}\n${a.plainText}`);
 }
 
 export function metaHash(a: Pick<ParsedArticle, 'description' | 'meta' | 'text' | 'rawHash'>): string {

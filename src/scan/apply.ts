@@ -253,10 +253,9 @@ export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, b
 
   // Search index and technologies for everything whose text or metadata changed.
   const rewritten = changeRows.map((c) => c.d).filter((d) => d.kind !== 'moved');
-  await writeSearchRows(
-    trx,
-    rewritten.map((d) => ({ articleId: d.articleId!, title: d.seen.article.title, description: d.seen.article.description, body: d.seen.article.plainText })),
-  );
+  const searchRow = (d: Decision) => ({ articleId: d.articleId!, title: d.seen.article.title, description: d.seen.article.description, body: d.seen.article.plainText });
+  await writeSearchRows(trx, rewritten.filter((d) => !d.existing).map(searchRow), { fresh: true });
+  await writeSearchRows(trx, rewritten.filter((d) => d.existing).map(searchRow));
   const techRefs = new Map(rewritten.map((d) => [d.articleId!, technologiesOf(d.seen.article)]));
   const techIds = await ensureTechnologies(trx, [...techRefs.values()].flat());
   await setArticleTechnologies(trx, new Map([...techRefs].map(([id, refs]) => [id, refs.map((r) => techIds.get(r.slug)!)])), rewritten.some((d) => d.existing));

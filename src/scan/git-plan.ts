@@ -45,26 +45,29 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
   }
 
   const parseOptions = { urlTemplate: options.urlTemplate ?? '{file}', root, maxBytes: ctx.config.maxArticleBytes };
+  const previous = new Map(present.map((p) => [p.path, p.previousPath]));
   async function* batches(): AsyncIterable<{ seen: Seen[]; errors: FileError[] }> {
     const includes = new Map<string, string | undefined>();
-    // One batched fetch of every missing blob of a partial clone, instead of one per batch.
-    await mirror.prefetch(target, present.map((p) => p.path));
-    for (let i = 0; i < present.length; i += BATCH) {
-      const part = present.slice(i, i + BATCH);
-      const prev = new Map(part.map((p) => [p.path, p.previousPath]));
-      const raw = new Map<string, Buffer>();
-      const errors: FileError[] = [];
-      for await (const blob of mirror.readBlobs(target, part.map((p) => p.path))) {
-        if ('error' in blob) errors.push({ path: blob.path, message: blob.error });
-        else raw.set(blob.path, blob.data);
-      }
+    let raw = new Map<string, Buffer>();
+    let errors: FileError[] = [];
+    const take = async () => {
       const seen: Seen[] = [];
       for (const [path, result] of await parseBatch(mirror, target, raw, includes, parseOptions)) {
         if ('message' in result) errors.push(result);
-        else seen.push({ article: { ...result, rawHash: rawHash(raw.get(path)!) }, previousPath: prev.get(path) });
+        else seen.push({ article: { ...result, rawHash: rawHash(raw.get(path)!) }, previousPath: previous.get(path) });
       }
-      yield { seen, errors };
+      const batch = { seen, errors };
+      raw = new Map();
+      errors = [];
+      return batch;
+    };
+    // One reader (and one fetch of every missing blob) for the whole scan; batches are cut from its stream.
+    for await (const blob of mirror.readBlobs(target, present.map((p) => p.path))) {
+      if ('error' in blob) errors.push({ path: blob.path, message: blob.error });
+      else raw.set(blob.path, blob.data);
+      if (raw.size + errors.length >= BATCH) yield await take();
     }
+    if (raw.size + errors.length > 0) yield await take();
   }
   // A KB number may leave a deleted file for a new one (a move git does not see). The source of a
   // rename is not such a path: the rename's target claims it.

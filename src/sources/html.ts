@@ -22,7 +22,7 @@ function isAbsoluteHttp(url: string): boolean {
 }
 
 /** `src` made absolute against `base` (the article's public URL), or null when it cannot be. */
-function absoluteImageSrc(src: string, base: string | null): string | null {
+export function absoluteImageSrc(src: string, base: string | null): string | null {
   if (isAbsoluteHttp(src)) return src;
   if (!base || /^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//')) return null;
   try {
@@ -33,7 +33,7 @@ function absoluteImageSrc(src: string, base: string | null): string | null {
 }
 
 /** Table cell `style="text-align:x"` (as Markdown tables render) becomes `align="x"`; other styles go. */
-function cellAlignment(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
+export function cellAlignment(tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag {
   const { style, ...rest } = attribs;
   const align = /^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$/i.exec(style ?? '');
   return { tagName, attribs: align ? { ...rest, align: align[1].toLowerCase() } : rest };

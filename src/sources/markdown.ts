@@ -2,6 +2,7 @@
  * Markdown adapter: one MicrosoftDocs-style article file (YAML front matter + Markdown body)
  * into a ParsedArticle. Pure: the caller supplies the bytes and, for includes, a reader.
  */
+import { renderArticleHtml } from './markdown-render.ts';
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import type { ParsedArticle } from '../model/article.ts';
@@ -107,7 +108,7 @@ export function parseMarkdownArticle(path: string, raw: Buffer | string, opts: M
   const title = firstH1(tokens) ?? metaString(meta.title);
   if (!title) fail(path, 'no title (neither a "# " heading nor a front matter title)');
   const url = publicUrl(path, opts.urlTemplate);
-  const bodyHtml = sanitizeArticleHtml(md.renderer.render(tokens, md.options, {}), url);
+  const bodyHtml = renderArticleHtml(md, tokens, url);
   return {
     path,
     kb: extractKbNumber(body),

@@ -70,7 +70,7 @@ export interface SearchRow {
 }
 
 /** Replaces the full-text rows of these articles (FTS5 on SQLite, tsvector table on PostgreSQL). */
-export async function writeSearchRows(db: Db, rows: SearchRow[]): Promise<void> {
+export async function writeSearchRows(db: Db, rows: SearchRow[], opts: { fresh?: boolean } = {}): Promise<void> {
   if (rows.length === 0) return;
   const pg = dialectOf(db) === 'postgres';
   for (const part of chunks(rows, 100)) {
@@ -82,7 +82,7 @@ export async function writeSearchRows(db: Db, rows: SearchRow[]): Promise<void> 
         .onConflict((oc) => oc.column('article_id').doUpdateSet((eb) => ({ title: eb.ref('excluded.title'), description: eb.ref('excluded.description'), body: eb.ref('excluded.body') })))
         .execute();
     } else {
-      await sql`DELETE FROM article_fts WHERE rowid IN (${sql.join(ids)})`.execute(db);
+      if (!opts.fresh) await sql`DELETE FROM article_fts WHERE rowid IN (${sql.join(ids)})`.execute(db);
       await db
         .insertInto('article_fts')
         .values(part.map((r) => ({ rowid: r.articleId, title: r.title, description: r.description, body: r.body })))
