@@ -7,7 +7,7 @@ import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import type { ParsedArticle } from '../model/article.ts';
 import { parseFrontMatter, splitFrontMatter } from './front-matter.ts';
-import { collapseWhitespace, htmlToPlainText, sanitizeArticleHtml, truncate } from './html.ts';
+import { collapseWhitespace, htmlToPlainText, truncate } from './html.ts';
 import { resolveIncludes, type IncludeReader } from './includes.ts';
 import { extractAreas, extractKbNumber, extractKeywords, extractProducts, extractReviewDate } from './markdown-fields.ts';
 import { publicUrl } from './public-url.ts';
