@@ -23,16 +23,21 @@ export interface LatestChange {
  * The latest `new` and `updated` changes, newest first, one per article (its latest), of all
  * articles or of one technology's.
  */
-export async function latestChanges(db: Kysely<Database>, opts: { limit?: number; technologyId?: number } = {}): Promise<LatestChange[]> {
+export async function latestChanges(db: Kysely<Database>, opts: { limit?: number; technology?: Pick<Technology, 'id' | 'article_count'> } = {}): Promise<LatestChange[]> {
   const limit = opts.limit ?? 15;
   let q = db
     .selectFrom('changes as c')
     .innerJoin('articles as a', 'a.id', 'c.article_id')
     .select(['c.id as change_id', 'c.article_id', 'c.kind', 'c.detected_at', 'c.minor', 'c.summary', 'a.kb', 'a.path', 'a.title', 'a.retired'])
     .where('c.kind', 'in', ['new', 'updated']);
-  if (opts.technologyId !== undefined) {
-    const techId = opts.technologyId;
-    q = q.where((eb) => eb.exists(eb.selectFrom('article_technologies as at').select('at.article_id').whereRef('at.article_id', '=', 'c.article_id').where('at.technology_id', '=', techId)));
+  const tech = opts.technology;
+  if (tech && tech.article_count < 2000) {
+    // A small technology: start from its articles (a newest-first scan of all changes would
+    // pass thousands of other articles' changes before finding enough of its own).
+    q = q.where('c.article_id', 'in', (eb) => eb.selectFrom('article_technologies as at').select('at.article_id').where('at.technology_id', '=', tech.id));
+  } else if (tech) {
+    // A big one: its changes are frequent, so the newest-first scan stops early.
+    q = q.where((eb) => eb.exists(eb.selectFrom('article_technologies as at').select('at.article_id').whereRef('at.article_id', '=', 'c.article_id').where('at.technology_id', '=', tech.id)));
   }
   // Fetch a few extra rows so that an article changed twice still leaves `limit` distinct ones.
   const rows = await q.orderBy('c.id', 'desc').limit(limit * 3).execute();

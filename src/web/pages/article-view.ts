@@ -84,9 +84,12 @@ export function sourceNote(v: ArticleView): SafeHtml {
   return html`<p class="source-note">${credit}${original} kbwatch shows a copy taken ${longDate(a.last_changed)}.</p>`;
 }
 
+/** A leading `<h1>` of the body repeats the title the page already shows as its one h1. */
+const LEADING_H1 = /^\s*<h1\b[^>]*>[\s\S]*?<\/h1>\s*/i;
+
 export function articleBody(a: Article): SafeHtml {
   // body_html was sanitized when the article was stored.
-  return html`<div class="article-body">${raw(a.body_html)}</div>`;
+  return html`<div class="article-body">${raw(a.body_html.replace(LEADING_H1, ''))}</div>`;
 }
 
 /** The newest revisions get a row each; older ones a compact link, so long histories stay small. */

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { revisionsOf, revisionText } from '../../store/article-read.ts';
+import { sourceOf } from '../../store/article-extras.ts';
 import type { Article } from '../../store/schema.ts';
 import { renderDiff } from '../diff-html.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -28,9 +29,13 @@ export async function showDiff(ctx: Context, req: FastifyRequest, reply: Fastify
     fromId = revisionId(fromParam, 'from');
     toId = revisionId(toParam, 'to');
   } else {
-    const all = await revisionsOf(db, article.id);
+    const [all, source] = await Promise.all([revisionsOf(db, article.id), sourceOf(db, article.source_id)]);
     if (all.length < 2) throw notFound(`Article ${article.kb ? `KB${article.kb}` : article.path} has only ${plural(all.length, 'revision')}: nothing to compare`);
-    [fromId, toId] = [all[all.length - 2].id, all[all.length - 1].id];
+    // The last two revisions of the source the article shows, if it has two (a classic text
+    // compared with its modern rewrite is all change); else the last two of any source.
+    const own = all.filter((r) => r.source === source?.name);
+    const pair = own.length >= 2 ? own.slice(-2) : all.slice(-2);
+    [fromId, toId] = [pair[0].id, pair[1].id];
   }
   const [from, to, current] = await Promise.all([revisionText(db, article.id, fromId), revisionText(db, article.id, toId), currentUser(ctx, req)]);
   if (!from || !to) throw notFound(`Article ${article.kb ? `KB${article.kb}` : article.path} has no revision ${!from ? fromId : toId}`);

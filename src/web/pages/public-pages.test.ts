@@ -65,6 +65,26 @@ for (const dialect of DIALECTS) {
       assert.equal((r.text.match(/<tr>\s*<td><a href="\/kb\/307175\/revisions\//g) ?? []).length, 3);
     });
 
+    it('compares the last two revisions of the shown source by default, without a repeated title', { skip }, async () => {
+      const diff = await b.get('/kb/307175/diff');
+      assert.match(diff.text, /<del>SO_REUSEADDR<\/del><ins>SO_EXCLUSIVEADDRUSE<\/ins>/, 'not the classic text against the modern one');
+      await w.ctx.store.db.updateTable('articles').set({ body_html: '<h1>Troubleshoot RPC errors</h1>\n<p>Body text.</p>' }).where('id', '=', site.articles.rpc).execute();
+      const page = await b.get('/a/support/windows-server/networking/rpc-errors.md');
+      assert.equal((page.text.match(/<h1\b/g) ?? []).length, 1);
+      assert.match(page.text, /<div class="article-body"><p>Body text.<\/p><\/div>/);
+    });
+
+    it('lists the latest changes of small and big technologies', { skip }, async () => {
+      const db = w.ctx.store.db;
+      for (const count of [3, 50_000]) {
+        await db.updateTable('technologies').set({ article_count: count }).where('id', '=', site.tech.server).execute();
+        const r = await b.get('/tech/windows-server-2019');
+        const titles = [...r.text.matchAll(/<a class="title" href="([^"]+)">/g)].map((m) => m[1]);
+        assert.deepEqual(titles, ['/kb/307175', '/a/support/windows-server/networking/rpc-errors.md'], `article_count ${count}`);
+      }
+      await db.updateTable('technologies').set({ article_count: 3 }).where('id', '=', site.tech.server).execute();
+    });
+
     it('renders hostile titles, text, links and feedback as text', { skip }, async () => {
       const pages = ['/kb/666001', `/kb/666001/revisions/${site.revisions.hostile}`, '/', '/search?q=hostile', '/tech/bad-tech', '/tech?q=bad'];
       for (const path of pages) {

@@ -32,7 +32,7 @@ export function techPage(ctx: Context): RouteHandlerMethod {
       if (alias) return reply.redirect(techHref(alias.slug), 301);
       throw notFound(`There is no technology "${slug}". The list of technologies is at /tech`);
     }
-    const [current, aliases, changes] = await Promise.all([currentUser(ctx, req), aliasesOfTechnology(ctx.store.db, tech.id), latestChanges(ctx.store.db, { technologyId: tech.id, limit: 25 })]);
+    const [current, aliases, changes] = await Promise.all([currentUser(ctx, req), aliasesOfTechnology(ctx.store.db, tech.id), latestChanges(ctx.store.db, { technology: tech, limit: 25 })]);
     const shownAliases = aliases.filter((a) => a !== tech.slug && a !== tech.name.toLowerCase());
     const feed = `/feeds/tech/${encodeURIComponent(tech.slug)}.atom`;
     const body = html`<p><a href="/tech">← Technologies</a></p>
