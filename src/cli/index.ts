@@ -14,6 +14,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerMigrateCommand } from './migrate.ts';
 import { registerUserCommands } from './users.ts';
 import { registerDigestCommands } from './digest.ts';
+import { registerWorkerCommand } from './worker.ts';
 
 /** A user-facing failure: printed as its message, exit status 1 (or the given one). */
 export class CliError extends Error {
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerUserCommands(program);
   registerDigestCommands(program);
+  registerWorkerCommand(program);
   return program;
 }
 

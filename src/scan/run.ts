@@ -9,6 +9,7 @@ import type { SourceError as FileError } from '../model/article.ts';
 import type { Source } from '../store/schema.ts';
 import { refreshTechnologyCounts } from '../store/technologies.ts';
 import { applyGone, applySeen, type BatchContext, type ChangeRecord, type Seen } from './apply.ts';
+import { JobBusyError, withJobLock } from '../jobs/lock.ts';
 import { listSources, findSource, sourceOptions } from './sources.ts';
 import { planGitScan } from './git-plan.ts';
 
@@ -25,7 +26,8 @@ export interface ScanCounts {
 export interface ScanReport {
   name: string;
   ref: string | null;
-  status: 'ok' | 'failed' | 'up-to-date';
+  /** `busy`: another process is scanning this source; nothing was done. */
+  status: 'ok' | 'failed' | 'up-to-date' | 'busy';
   counts: ScanCounts;
   changes: ChangeRecord[];
   errors: FileError[];
@@ -58,7 +60,15 @@ const emptyCounts = (): ScanCounts => ({ new: 0, updated: 0, metadata: 0, moved:
 export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanReport[]> {
   const sources = opts.source ? [await findSource(ctx, opts.source)] : (await listSources(ctx)).filter((s) => s.enabled === 1);
   const reports: ScanReport[] = [];
-  for (const source of sources) reports.push(await scanSource(ctx, source, opts));
+  for (const source of sources) {
+    try {
+      reports.push(await withJobLock(ctx, `scan-source-${source.id}`, () => scanSource(ctx, source, opts)));
+    } catch (err) {
+      if (!(err instanceof JobBusyError)) throw err;
+      ctx.log.info(`scan: ${source.name}: skipped, ${err.message}`);
+      reports.push({ name: source.name, ref: null, status: 'busy', counts: emptyCounts(), changes: [], errors: [], durationMs: 0 });
+    }
+  }
   return reports;
 }
 
