@@ -19,6 +19,11 @@ const CONCURRENCY = 8;
 
 const rssMB = () => process.resourceUsage().maxRSS / 1024;
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
+/** CPU seconds of this process since `c0`: less sensitive than wall time to a busy machine. */
+const cpuSeconds = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
 
 async function withCtx<T>(fn: (ctx: ReturnType<typeof testContext>) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
   const store = await connect(args.url, { migrate: task === 'setup' });
@@ -45,6 +50,7 @@ async function main(): Promise<unknown> {
     case 'match':
       return withCtx(async (ctx) => {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         const users = (await loadDigestUsers(ctx)).map((u) => ({ ...u, watermark: Number(args.aFrom) }));
         const subs = await loadActiveSubscriptions(ctx.store.db);
         const window = await loadWindow(ctx.store.db, Number(args.aFrom), Number(args.aTo));
@@ -60,15 +66,16 @@ async function main(): Promise<unknown> {
           items += list.length;
         }
         const s = seconds(t0);
-        return { seconds: s, maxRssMB: rssMB(), users: users.length, usersWithItems, items, changes: [...window.articles.values()].reduce((n, a) => n + a.changes.length, 0) };
+        return { seconds: s, cpuSeconds: cpuSeconds(c0), maxRssMB: rssMB(), users: users.length, usersWithItems, items, changes: [...window.articles.values()].reduce((n, a) => n + a.changes.length, 0) };
       });
     case 'compose':
       return withCtx(async (ctx) => {
         await ctx.store.db.deleteFrom('digests').execute();
         await ctx.store.db.updateTable('users').set({ watermark: Number(args.aTo) }).execute();
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         const r = await composeDue(ctx, new Date(args.at));
-        return { seconds: seconds(t0), queued: r.queued.length, empty: r.empty, maxRssMB: rssMB() };
+        return { seconds: seconds(t0), cpuSeconds: cpuSeconds(c0), queued: r.queued.length, empty: r.empty, maxRssMB: rssMB() };
       });
     case 'send':
       return withCtx(
