@@ -41,6 +41,9 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
     return { db, dialect: 'sqlite', url, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle connection the server closes (restart, failover) is dropped from the pool; the next
+  // query opens a new one. Without a listener the process would crash.
+  pool.on('error', (err) => process.stderr.write(`store: idle PostgreSQL connection closed: ${err.message}\n`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
