@@ -15,7 +15,7 @@ import type { Source } from '../store/schema.ts';
 import type { Seen } from './apply.ts';
 import type { ScanPlan } from './run.ts';
 
-const BATCH = 500;
+const BATCH = 2000;
 
 async function fingerprint(location: string): Promise<string> {
   const hash = createHash('sha1');
