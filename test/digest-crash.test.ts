@@ -20,9 +20,10 @@ const USERS = 600;
 const KILLS = 20;
 const PARALLEL = 2;
 const AT = '2026-10-20T08:00:00Z';
+const LEASE_SECONDS = 3;
 
 function runChild(env: NodeJS.ProcessEnv): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'digest', 'run', '--at', AT, '--lease', '1'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'digest', 'run', '--at', AT, '--lease', String(LEASE_SECONDS)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -95,7 +96,7 @@ for (const dialect of DIALECTS) {
           const left = await db.selectFrom('digests').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '!=', 'sent').executeTakeFirstOrThrow();
           const rows = await db.selectFrom('digests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
           if (Number(left.n) === 0 && Number(rows.n) === USERS) break;
-          await new Promise((r) => setTimeout(r, 1100));
+          await new Promise((r) => setTimeout(r, LEASE_SECONDS * 1000 + 100));
           const { exited, stderr } = runChild(env);
           const code = await exited;
           assert.equal(code, 0, stderr());

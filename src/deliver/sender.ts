@@ -16,7 +16,7 @@ export interface SendOptions {
   mailer: Mailer;
   /** Messages in flight at once (default 8). */
   concurrency?: number;
-  /** Rows claimed per query (default 4 × concurrency). */
+  /** Rows claimed per query (default 2 × concurrency). */
   batchSize?: number;
   /** How long a claim holds before another process may take the row over (default 120 s). */
   leaseMs?: number;
@@ -59,45 +59,72 @@ function describe(err: unknown): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
-/** Sends everything claimable now; rows waiting for a retry time stay for a later run. */
+interface Claimed {
+  row: ClaimedDigest;
+  /** Wall-clock ms when our claim on the row ends. */
+  leaseUntil: number;
+}
+
+/**
+ * Sends everything claimable now; rows waiting for a retry time stay for a later run. The next
+ * batch is claimed while the current one is being sent, and a row whose lease is about to run
+ * out is left alone rather than sent (another process may already have taken it over).
+ */
 export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<DeliveryReport> {
   const concurrency = opts.concurrency ?? 8;
-  const batchSize = opts.batchSize ?? concurrency * 4;
+  const batchSize = opts.batchSize ?? concurrency * 2;
+  const leaseMs = opts.leaseMs ?? 120_000;
   const wall = opts.wallClock ?? Date.now;
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, outcomes: [] };
-  const queue: ClaimedDigest[] = [];
+  const queue: Claimed[] = [];
   const inflight = new Set<Promise<void>>();
+  const writes = new Set<Promise<void>>();
   let exhausted = false;
+  let claiming: Promise<void> | null = null;
+  let claimError: unknown;
 
-  const sendOne = async (row: ClaimedDigest): Promise<void> => {
-    const outcome = await sendAndRecord(ctx, opts, row, wall);
+  const refill = () => {
+    if (exhausted || claiming || queue.length >= concurrency) return;
+    const now = wall();
+    const leaseUntil = now + leaseMs;
+    claiming = claimDigests(ctx.store.db, batchSize, new Date(now).toISOString(), new Date(leaseUntil).toISOString())
+      .then((rows) => {
+        if (rows.length === 0) exhausted = true;
+        for (const row of rows) queue.push({ row, leaseUntil });
+      })
+      .catch((err: unknown) => {
+        claimError = err;
+        exhausted = true;
+      })
+      .finally(() => (claiming = null));
+  };
+  const record = (outcome: SendOutcome) => {
     report.outcomes.push(outcome);
     if (outcome.status === 'sent') report.sent++;
     else if (outcome.status === 'retry') report.retried++;
     else report.failed++;
   };
+  const start = ({ row, leaseUntil }: Claimed) => {
+    if (wall() > leaseUntil - leaseMs / 10) return;
+    const p: Promise<void> = sendAndRecord(ctx, opts, row, wall, writes)
+      .then(record)
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
 
   for (;;) {
-    if (!exhausted && queue.length < concurrency) {
-      const now = wall();
-      const claimed = await claimDigests(ctx.store.db, batchSize, new Date(now).toISOString(), new Date(now + (opts.leaseMs ?? 120_000)).toISOString());
-      if (claimed.length === 0) exhausted = true;
-      queue.push(...claimed);
-    }
-    while (inflight.size < concurrency && queue.length > 0) {
-      const p: Promise<void> = sendOne(queue.shift()!).finally(() => inflight.delete(p));
-      inflight.add(p);
-    }
-    if (inflight.size === 0) {
-      if (exhausted && queue.length === 0) break;
-      continue;
-    }
-    await Promise.race(inflight);
+    refill();
+    while (inflight.size < concurrency && queue.length > 0) start(queue.shift()!);
+    const waiting = claiming ? [...inflight, claiming] : [...inflight];
+    if (waiting.length === 0) break;
+    await Promise.race(waiting);
   }
+  await Promise.all(writes);
+  if (claimError) throw claimError;
   return report;
 }
 
-async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number): Promise<SendOutcome> {
+async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number, writes: Set<Promise<void>>): Promise<SendOutcome> {
   const base = { id: row.id, userId: row.user_id, period: row.period };
   const db = ctx.store.db;
   try {
@@ -110,19 +137,34 @@ async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest
       headers: JSON.parse(row.headers) as Record<string, string>,
     });
   } catch (err) {
-    const error = describe(err);
-    const permanent = err instanceof MailError && !err.temporary;
-    if (permanent || row.attempts >= (opts.maxAttempts ?? 8)) {
-      const suppressed = await markFailed(db, row.id, error, { hardBounce: permanent, bounceLimit: opts.bounceLimit ?? 3, at: ctx.now().toISOString() });
-      if (suppressed) ctx.log.warn(`deliver: ${row.to_address} suppressed after repeated hard bounces`);
-      ctx.log.warn(`deliver: digest ${row.id} to ${row.to_address} failed after ${row.attempts} attempt(s): ${error}`);
-      return { ...base, status: 'failed', error, suppressed };
+    try {
+      return await recordFailure(ctx, opts, row, wall, err);
+    } catch (dbErr) {
+      ctx.log.error(`deliver: digest ${row.id}: could not record the failure (${describe(dbErr)}); it is retried when its lease ends`);
+      return { ...base, status: 'retry', error: describe(err) };
     }
-    const delay = backoffDelay(row.attempts, opts.backoffMs ?? 60_000, opts.maxBackoffMs ?? 6 * 3_600_000, opts.random);
-    await markRetry(db, row.id, error, new Date(wall() + delay).toISOString());
-    ctx.log.info(`deliver: digest ${row.id} to ${row.to_address}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`);
-    return { ...base, status: 'retry', error };
   }
-  await markSent(db, row.id, ctx.now().toISOString());
+  // Recorded at once, without holding the sending slot: the next message goes out meanwhile.
+  const write: Promise<void> = markSent(db, row.id, ctx.now().toISOString())
+    .catch((err: unknown) => ctx.log.error(`deliver: digest ${row.id} was accepted but could not be marked sent: ${describe(err)}`))
+    .finally(() => writes.delete(write));
+  writes.add(write);
   return { ...base, status: 'sent' };
+}
+
+async function recordFailure(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number, err: unknown): Promise<SendOutcome> {
+  const base = { id: row.id, userId: row.user_id, period: row.period };
+  const db = ctx.store.db;
+  const error = describe(err);
+  const permanent = err instanceof MailError && !err.temporary;
+  if (permanent || row.attempts >= (opts.maxAttempts ?? 8)) {
+    const suppressed = await markFailed(db, row.id, error, { hardBounce: permanent, bounceLimit: opts.bounceLimit ?? 3, at: ctx.now().toISOString() });
+    if (suppressed) ctx.log.warn(`deliver: ${row.to_address} suppressed after repeated hard bounces`);
+    ctx.log.warn(`deliver: digest ${row.id} to ${row.to_address} failed after ${row.attempts} attempt(s): ${error}`);
+    return { ...base, status: 'failed', error, suppressed };
+  }
+  const delay = backoffDelay(row.attempts, opts.backoffMs ?? 60_000, opts.maxBackoffMs ?? 6 * 3_600_000, opts.random);
+  await markRetry(db, row.id, error, new Date(wall() + delay).toISOString());
+  ctx.log.info(`deliver: digest ${row.id} to ${row.to_address}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`);
+  return { ...base, status: 'retry', error };
 }
