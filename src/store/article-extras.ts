@@ -1,6 +1,6 @@
 /**
- * What an article page shows besides the article row: its source, the newest change id (part
- * of the page's ETag: any scan may change the page's links), and "Mentioned in": other
+ * What an article page shows besides the article row: its source, the archive's version (part
+ * of the page's ETag and cache key: any scan may change the page's links), and "Mentioned in": other
  * articles whose text names this one (`KB307175`, `Q307175`, the bare number, or for articles
  * without a number their title as a phrase), found through the full-text index.
  */
@@ -14,10 +14,33 @@ export function sourceOf(db: Kysely<Database>, sourceId: number): Promise<Pick<S
   return db.selectFrom('sources').select(['id', 'name', 'kind', 'location']).where('id', '=', sourceId).executeTakeFirst();
 }
 
-/** The id of the newest change (0 before the first scan). */
-export async function latestChangeId(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('changes').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  return row?.id ?? 0;
+/**
+ * The version of the archive: the newest change and the newest revision (a scan may add a
+ * revision without a change, such as the classic text of a modern article). Pages built from
+ * the archive are cached under it; any scan that writes something moves it.
+ */
+export async function dataVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectNoFrom((eb) => [eb.selectFrom('changes').select((c) => c.fn.max('id').as('c')).as('c'), eb.selectFrom('revisions').select((r) => r.fn.max('id').as('r')).as('r')])
+    .executeTakeFirst();
+  return `${Number(row?.c ?? 0)}.${Number(row?.r ?? 0)}`;
+}
+
+/**
+ * What an article page's ETag and cache key need besides the article row, in one query: the
+ * approved feedback (count and newest id) and the archive's version (see dataVersion).
+ */
+export async function articlePageStamp(db: Kysely<Database>, articleId: number): Promise<{ feedback: string; version: string }> {
+  const approved = (eb: any) => eb.selectFrom('feedback').where('article_id', '=', articleId).where('status', '=', 'approved');
+  const row = await db
+    .selectNoFrom((eb) => [
+      approved(eb).select((f: any) => f.fn.countAll().as('n')).as('n'),
+      approved(eb).select((f: any) => f.fn.max('id').as('m')).as('last'),
+      eb.selectFrom('changes').select((c) => c.fn.max('id').as('c')).as('c'),
+      eb.selectFrom('revisions').select((r) => r.fn.max('id').as('r')).as('r'),
+    ])
+    .executeTakeFirst();
+  return { feedback: `${Number(row?.n ?? 0)}.${Number(row?.last ?? 0)}`, version: `${Number(row?.c ?? 0)}.${Number(row?.r ?? 0)}` };
 }
 
 export interface Mention {
@@ -36,14 +59,17 @@ function mentionQuery(a: { kb: number | null; title: string }): Query | null {
   return words.length >= 4 ? { kind: 'phrase', text: words.join(' ').replace(/"/g, ' ') } : null;
 }
 
-const cache = new Map<string, Mention[]>();
+/** Per store: a process may hold several (tests do). */
+const caches = new WeakMap<Store, Map<string, Mention[]>>();
 const CACHE_SIZE = 2000;
 
 /**
- * Articles mentioning this one, best matches first. `version` (the newest change id) keys a
+ * Articles mentioning this one, best matches first. `version` (dataVersion) keys a
  * small in-process cache: the answer changes only when a scan changes articles.
  */
-export async function mentionsOf(store: Store, a: { id: number; kb: number | null; title: string }, version: number, limit = 10): Promise<Mention[]> {
+export async function mentionsOf(store: Store, a: { id: number; kb: number | null; title: string }, version: string, limit = 10): Promise<Mention[]> {
+  let cache = caches.get(store);
+  if (!cache) caches.set(store, (cache = new Map()));
   const key = `${a.id}:${version}`;
   const cached = cache.get(key);
   if (cached) return cached;

@@ -22,17 +22,6 @@ export function listApprovedFeedback(db: Kysely<Database>, articleId: number, li
   return db.selectFrom('feedback').selectAll().where('article_id', '=', articleId).where('status', '=', 'approved').orderBy('id').limit(limit).execute();
 }
 
-/** How many approved items an article shows; part of the article page's ETag. */
-export async function countApprovedFeedback(db: Kysely<Database>, articleId: number): Promise<number> {
-  const row = await db
-    .selectFrom('feedback')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('article_id', '=', articleId)
-    .where('status', '=', 'approved')
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
 export interface PendingFeedback extends Feedback {
   article_title: string;
   article_kb: number | null;

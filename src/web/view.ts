@@ -5,6 +5,7 @@
 import type { FastifyReply } from 'fastify';
 import { html, type SafeHtml } from './html.ts';
 import { page, type PageOptions } from './layout.ts';
+import type { PageCache } from './page-cache.ts';
 
 /** The site path of an article: `/kb/<number>`, or `/a/<path>` for articles without one. */
 export function articleHref(a: { kb: number | null; path: string }): string {
@@ -72,6 +73,24 @@ export function sendHtml(reply: FastifyReply, opts: PageOptions, send: SendOptio
     .header('Vary', 'Cookie')
     .type('text/html; charset=utf-8')
     .send(page(opts));
+}
+
+/**
+ * Sends a page that is the same for every anonymous visitor, rendered once per `key` (which
+ * must name everything the page shows, such as the newest change id).
+ */
+export async function sendShared(reply: FastifyReply, cache: PageCache, key: string, build: () => Promise<PageOptions>, send: SendOptions = {}): Promise<FastifyReply> {
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = page(await build());
+    cache.set(key, text);
+  }
+  return reply
+    .code(send.status ?? 200)
+    .header('Cache-Control', send.cache ?? 'no-cache')
+    .header('Vary', 'Cookie')
+    .type('text/html; charset=utf-8')
+    .send(text);
 }
 
 /** A page-number query parameter: a whole number from 1 to `max`, else 1. */

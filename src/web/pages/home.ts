@@ -4,8 +4,11 @@ import type { Context } from '../../context.ts';
 import { latestChanges, popularTechnologies, type LatestChange } from '../../store/browse.ts';
 import type { Technology } from '../../store/schema.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { currentUser, navUser } from '../session.ts';
-import { articleHref, changeBadge, sendHtml, techHref, timeTag } from '../view.ts';
+import { currentUser, navUser, type CurrentUser } from '../session.ts';
+import { articleHref, changeBadge, sendHtml, sendShared, techHref, timeTag } from '../view.ts';
+import type { PageOptions } from '../layout.ts';
+import { pageCache } from '../page-cache.ts';
+import { dataVersion } from '../../store/article-extras.ts';
 
 export function changeList(changes: LatestChange[]): SafeHtml {
   if (changes.length === 0) return html`<p>No new or updated articles yet. They appear here after the first scan.</p>`;
@@ -21,10 +24,12 @@ export function techTags(techs: Technology[]): SafeHtml {
   return html`<ul class="tags">${techs.map((t) => html`<li><a href="${techHref(t.slug)}">${t.name} <span class="count">${t.article_count.toLocaleString('en-US')}</span></a></li>`)}</ul>`;
 }
 
-export function homePage(ctx: Context): RouteHandlerMethod {
-  return async (req, reply) => {
-    const [current, changes, techs] = await Promise.all([currentUser(ctx, req), latestChanges(ctx.store.db, { limit: 15 }), popularTechnologies(ctx.store.db, 30)]);
-    const body = html`<section class="hero">
+const CACHE_BYTES = 1024 * 1024;
+const SEND = { cache: 'public, max-age=60' };
+
+async function homeOptions(ctx: Context, current: CurrentUser | null): Promise<PageOptions> {
+  const [changes, techs] = await Promise.all([latestChanges(ctx.store.db, { limit: 15 }), popularTechnologies(ctx.store.db, 30)]);
+  const body = html`<section class="hero">
 <h1>Know when the knowledge base changes</h1>
 <p>Every night kbwatch scans the Microsoft support knowledge base. Subscribe to the technologies you care about and get one e-mail a day, only when articles are new or updated.</p>
 <form class="big-search" role="search" action="/search" method="get">
@@ -53,6 +58,15 @@ ${current ? '' : html`<section class="cta" aria-labelledby="cta">
 </section>`}
 </div>
 </div>`;
-    return sendHtml(reply, { title: 'Knowledge-base alerts', description: 'Search the Microsoft knowledge base and get one e-mail a day when articles about your technologies are new or updated.', body, noHeaderSearch: true, user: navUser(current) }, { cache: 'public, max-age=60' });
+  return { title: 'Knowledge-base alerts', description: 'Search the Microsoft knowledge base and get one e-mail a day when articles about your technologies are new or updated.', body, noHeaderSearch: true, user: navUser(current) };
+}
+
+export function homePage(ctx: Context): RouteHandlerMethod {
+  return async (req, reply) => {
+    const current = await currentUser(ctx, req);
+    if (current) return sendHtml(reply, await homeOptions(ctx, current), SEND);
+    // The same for every visitor until the next scan changes something.
+    const version = await dataVersion(ctx.store.db);
+    return sendShared(reply, pageCache(ctx.store, 'home', CACHE_BYTES), `home:${version}`, () => homeOptions(ctx, null), SEND);
   };
 }

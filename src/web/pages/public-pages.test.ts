@@ -4,6 +4,7 @@ import { Browser } from '../../../test/browser.ts';
 import { escapeHtml } from '../html.ts';
 import { addUser } from '../../accounts/users.ts';
 import { csrfOf } from '../../../test/browser.ts';
+import { insertArticle, insertChange, insertRevision, insertScan } from '../../../test/api-factories.ts';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
 import { HOSTILE, insertManyArticles, seedSite, type Site } from '../../../test/web-factories.ts';
 import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
@@ -68,7 +69,7 @@ for (const dialect of DIALECTS) {
     it('compares the last two revisions of the shown source by default, without a repeated title', { skip }, async () => {
       const diff = await b.get('/kb/307175/diff');
       assert.match(diff.text, /<del>SO_REUSEADDR<\/del><ins>SO_EXCLUSIVEADDRUSE<\/ins>/, 'not the classic text against the modern one');
-      await w.ctx.store.db.updateTable('articles').set({ body_html: '<h1>Troubleshoot RPC errors</h1>\n<p>Body text.</p>' }).where('id', '=', site.articles.rpc).execute();
+      await w.ctx.store.db.updateTable('articles').set({ body_html: '<h1>Troubleshoot RPC errors</h1>\n<p>Body text.</p>', content_hash: 'with-h1' }).where('id', '=', site.articles.rpc).execute();
       const page = await b.get('/a/support/windows-server/networking/rpc-errors.md');
       assert.equal((page.text.match(/<h1\b/g) ?? []).length, 1);
       assert.match(page.text, /<div class="article-body"><p>Body text.<\/p><\/div>/);
@@ -255,6 +256,33 @@ for (const dialect of DIALECTS) {
       assert.match(r.text, /120 older revisions: <a href="\/kb\/555001\/revisions\/\d+">1\.0<\/a>/);
       for (const id of [ids[0], ids[119], ids[120], ids[149]]) assert.ok(r.text.includes(`href="/kb/555001/revisions/${id}"`), `revision ${id} is one click away`);
       assert.ok(r.text.includes(`href="/kb/555001/diff?from=${ids[119]}&amp;to=${ids[120]}"`), 'the first row compares with the revision before it');
+    });
+
+    it('renders shared pages once but gives every visitor their own form token, and shows new changes', { skip }, async () => {
+      const one = new Browser(w.url);
+      const two = new Browser(w.url);
+      const [a, b2] = [await one.get('/kb/555001'), await two.get('/kb/555001')];
+      const [ta, tb] = [csrfOf(a.text, '/feedback'), csrfOf(b2.text, '/feedback')];
+      assert.notEqual(ta, tb);
+      assert.equal(a.text.replace(ta, ''), b2.text.replace(tb, ''), 'the same page otherwise');
+      assert.doesNotMatch(a.text, /csrf-slot-/);
+      const again = await one.get('/kb/555001');
+      assert.equal(csrfOf(again.text, '/feedback'), ta);
+      const before = await one.get('/');
+      assert.doesNotMatch(before.text, /Port exhaustion on busy servers/);
+      const scan = await insertScan(w.ctx.store.db, site.git, '2024-01-31T03:00:00.000Z');
+      await insertChange(w.ctx.store.db, { scanId: scan, sourceId: site.git, articleId: site.articles.mentioning, kind: 'updated', title: 'Port exhaustion on busy servers', kb: 555001, detectedAt: '2024-01-31T03:00:00.000Z' });
+      const after = await one.get('/');
+      assert.match(after.text, /Port exhaustion on busy servers/);
+      assert.match((await one.get('/tech/kbwinsock')).text, /Port exhaustion on busy servers/);
+      assert.match((await one.get('/search?q=exhaustion')).text, /1 article matches/);
+      await insertArticle(w.ctx.store.db, { sourceId: site.git, title: 'Ephemeral port exhaustion', body: 'exhaustion again' });
+      await insertChange(w.ctx.store.db, { scanId: scan, sourceId: site.git, articleId: site.articles.mentioning, kind: 'updated', title: 'x', detectedAt: '2024-01-31T03:00:01.000Z' });
+      assert.match((await one.get('/search?q=exhaustion')).text, /2 articles match/, 'a scan shows in cached searches');
+      const rows = (t: string) => (t.match(/<tr>\s*<td><a href="\/kb\/307175\/revisions\//g) ?? []).length;
+      const history = rows((await one.get('/kb/307175')).text);
+      await insertRevision(w.ctx.store.db, { articleId: site.articles.socket, sourceId: site.classic, number: '4.4', text: 'Another classic text.' });
+      assert.equal(rows((await one.get('/kb/307175')).text), history + 1, 'a revision without a change shows too');
     });
 
     it('keeps every page under 60 KB besides the article body', { skip }, async () => {
