@@ -140,7 +140,7 @@ const STYLE = `body{font-family:Segoe UI,Arial,sans-serif;color:#222;max-width:6
 h1{font-size:20px}h2{font-size:16px}ul{padding-left:18px}li.i{margin:0 0 16px}a.t{font-weight:bold}
 .m{color:#555}.w{color:#777;font-size:13px}.f{font-size:13px;color:#555}.p{display:none;max-height:0;overflow:hidden}`;
 
-function renderHtml({ input, main, minor, hidden, subs, link }: Parts, previewText: string): string {
+function renderHtml({ input, main, minor, hidden, subs, link }: Parts, subject: string, previewText: string): string {
   const { baseUrl } = input;
   const kb = (item: DigestItem) => (item.kb !== null ? ` <span class="m">${kbLabel(item)}</span>` : '');
   const items = main.map(
@@ -153,7 +153,7 @@ function renderHtml({ input, main, minor, hidden, subs, link }: Parts, previewTe
     : '';
   const follows = input.subscriptions.map((s) => `<li>${esc(s.kind === 'query' ? `"${s.label}"` : s.label)} – <a href="${esc(muteUrl(baseUrl, s.muteToken))}">mute</a></li>`).join('\n');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subjectOf(input.items, input.subscriptions))}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subject)}</title><style>${STYLE}</style></head>
 <body>
 <div class="p">${esc(previewText)}</div>
 <h1>kbwatch ${esc(input.cadence)} digest, ${esc(input.period)}: ${esc(countsLine(input.items))}</h1>
@@ -180,11 +180,12 @@ export function renderDigest(input: DigestMailInput): RenderedDigest {
   const parts: Parts = { input, main, minor, hidden, subs, link };
   const previewText = preview(input.items);
   const host = hostOf(input.baseUrl);
+  const subject = subjectOf(input.items, input.subscriptions);
   return {
-    subject: subjectOf(input.items, input.subscriptions),
+    subject,
     preview: previewText,
     text: renderText(parts),
-    html: renderHtml(parts, previewText),
+    html: renderHtml(parts, subject, previewText),
     headers: {
       'List-Unsubscribe': `<${unsubscribeUrl(input.baseUrl, input.unsubscribeToken)}>, <mailto:unsubscribe@${host}?subject=unsubscribe%20${input.unsubscribeToken}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
