@@ -26,21 +26,38 @@ export async function dataVersion(db: Kysely<Database>): Promise<string> {
   return `${Number(row?.c ?? 0)}.${Number(row?.r ?? 0)}`;
 }
 
-/**
- * What an article page's ETag and cache key need besides the article row, in one query: the
- * approved feedback (count and newest id) and the archive's version (see dataVersion).
- */
-export async function articlePageStamp(db: Kysely<Database>, articleId: number): Promise<{ feedback: string; version: string }> {
-  const approved = (eb: any) => eb.selectFrom('feedback').where('article_id', '=', articleId).where('status', '=', 'approved');
-  const row = await db
-    .selectNoFrom((eb) => [
-      approved(eb).select((f: any) => f.fn.countAll().as('n')).as('n'),
-      approved(eb).select((f: any) => f.fn.max('id').as('m')).as('last'),
-      eb.selectFrom('changes').select((c) => c.fn.max('id').as('c')).as('c'),
-      eb.selectFrom('revisions').select((r) => r.fn.max('id').as('r')).as('r'),
-    ])
-    .executeTakeFirst();
-  return { feedback: `${Number(row?.n ?? 0)}.${Number(row?.last ?? 0)}`, version: `${Number(row?.c ?? 0)}.${Number(row?.r ?? 0)}` };
+/** What an article page's ETag and cache key are made of: no body, so a cached page costs one small query. */
+export interface ArticleHead {
+  id: number;
+  kb: number | null;
+  path: string;
+  revision: string;
+  meta_hash: string;
+  content_hash: string;
+  retired: number;
+  /** Approved feedback: count and newest id. */
+  feedback: string;
+  /** The archive's version (see dataVersion). */
+  version: string;
+}
+
+/** An article's head by KB number (a live article before a retired one) or by id. */
+export async function articleHead(db: Kysely<Database>, by: { kb: number } | { id: number }): Promise<ArticleHead | undefined> {
+  const approved = (eb: any) => eb.selectFrom('feedback as f').whereRef('f.article_id', '=', 'a.id').where('f.status', '=', 'approved');
+  let q = db
+    .selectFrom('articles as a')
+    .select(['a.id', 'a.kb', 'a.path', 'a.revision', 'a.meta_hash', 'a.content_hash', 'a.retired'])
+    .select((eb) => [
+      approved(eb).select((f: any) => f.fn.countAll().as('n')).as('feedback_count'),
+      approved(eb).select((f: any) => f.fn.max('f.id').as('m')).as('feedback_last'),
+      eb.selectFrom('changes').select((c) => c.fn.max('id').as('c')).as('change_max'),
+      eb.selectFrom('revisions').select((r) => r.fn.max('id').as('r')).as('revision_max'),
+    ]);
+  q = 'kb' in by ? q.where('a.kb', '=', by.kb).orderBy('a.retired').orderBy('a.id') : q.where('a.id', '=', by.id);
+  const row = await q.limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  const { feedback_count, feedback_last, change_max, revision_max, ...head } = row;
+  return { ...head, feedback: `${Number(feedback_count ?? 0)}.${Number(feedback_last ?? 0)}`, version: `${Number(change_max ?? 0)}.${Number(revision_max ?? 0)}` };
 }
 
 export interface Mention {

@@ -5,6 +5,7 @@
  */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
+import { articleHead } from '../../store/article-extras.ts';
 import { findArticleByPath } from '../../store/article-read.ts';
 import type { Article } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
@@ -28,6 +29,8 @@ export function articlePathPage(ctx: Context): RouteHandlerMethod {
     const revision = param(req.query, 'revision');
     if (revision) return showRevision(ctx, req, reply, article as Article, revision);
     if (param(req.query, 'from') || param(req.query, 'to')) return showDiff(ctx, req, reply, article as Article, param(req.query, 'from'), param(req.query, 'to'));
-    return showArticle(ctx, req, reply, article as Article);
+    const head = await articleHead(ctx.store.db, { id: article.id });
+    if (!head) throw notFound(`There is no article at ${path}`);
+    return showArticle(ctx, req, reply, head);
   };
 }

@@ -6,8 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
-import { revisionsOf, technologiesOfArticle } from '../../store/article-read.ts';
-import { articlePageStamp, mentionsOf, sourceOf } from '../../store/article-extras.ts';
+import { findArticleById, revisionsOf, technologiesOfArticle } from '../../store/article-read.ts';
+import { mentionsOf, sourceOf, type ArticleHead } from '../../store/article-extras.ts';
 import { listApprovedFeedback } from '../../store/feedback.ts';
 import type { Article } from '../../store/schema.ts';
 import { anonymousCsrfToken } from '../csrf.ts';
@@ -15,6 +15,7 @@ import { html } from '../html.ts';
 import { page } from '../layout.ts';
 import { pageCache } from '../page-cache.ts';
 import { currentUser, navUser, type CurrentUser } from '../session.ts';
+import { notFound } from '../errors.ts';
 import { etagMatches } from '../static.ts';
 import { articleHref, longDate, param } from '../view.ts';
 import { articleBody, history, mentionedIn, metaBlock, previouslyPublished, sourceNote, type ArticleView } from './article-view.ts';
@@ -72,15 +73,14 @@ ${feedbackSection(feedback, article.id, r.token, r.state)}`;
   return page({ title: article.title, description: article.description || undefined, canonical: `${ctx.config.baseUrl}${articleHref(article)}`, body, user: navUser(r.current) });
 }
 
-export async function showArticle(ctx: Context, req: FastifyRequest, reply: FastifyReply, article: Article, opts: ShowOptions = {}): Promise<FastifyReply> {
-  const db = ctx.store.db;
+/** The article page of `head` (see articleHead); the full article is read only to render it. */
+export async function showArticle(ctx: Context, req: FastifyRequest, reply: FastifyReply, head: ArticleHead, opts: ShowOptions = {}): Promise<FastifyReply> {
   const current = await currentUser(ctx, req);
   const token = current ? current.csrf : anonymousCsrfToken(ctx, req, reply);
   const postedParam = param(req.query, 'feedback');
   const posted = postedParam === 'approved' || postedParam === 'pending' ? postedParam : undefined;
-  const { feedback: stamp, version } = await articlePageStamp(db, article.id);
-  const content = [article.id, article.revision, article.meta_hash, article.content_hash, article.retired, stamp, version, posted ?? ''].join('|');
-  const etag = `W/"a${article.id}-${short(`${content}|${current?.user.id ?? 0}|${token}`)}"`;
+  const content = [head.id, head.revision, head.meta_hash, head.content_hash, head.retired, head.feedback, head.version, posted ?? ''].join('|');
+  const etag = `W/"a${head.id}-${short(`${content}|${current?.user.id ?? 0}|${token}`)}"`;
   reply.header('ETag', etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Cookie');
   if (!opts.status && etagMatches(req.headers['if-none-match'], etag)) return reply.code(304).send();
 
@@ -91,7 +91,9 @@ export async function showArticle(ctx: Context, req: FastifyRequest, reply: Fast
   const rendered = pageCache(ctx.store, 'article', CACHE_BYTES);
   let text = shared ? rendered.get(content) : undefined;
   if (text === undefined) {
-    text = await renderArticlePage(ctx, article, { current, token: shared ? TOKEN_SLOT : token, state, version });
+    const article = await findArticleById(ctx.store.db, head.id);
+    if (!article) throw notFound(`Article ${head.kb ? `KB${head.kb}` : head.path} is no longer in the archive`);
+    text = await renderArticlePage(ctx, article, { current, token: shared ? TOKEN_SLOT : token, state, version: head.version });
     if (shared) rendered.set(content, text);
   }
   return reply

@@ -7,7 +7,7 @@
 import { createHmac } from 'node:crypto';
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { findArticleById } from '../../store/article-read.ts';
+import { articleHead } from '../../store/article-extras.ts';
 import { insertFeedback } from '../../store/feedback.ts';
 import { checkAnonymousCsrf, checkSessionCsrf } from '../csrf.ts';
 import { notFound } from '../errors.ts';
@@ -53,7 +53,7 @@ export function feedbackSubmit(ctx: Context): RouteHandlerMethod {
     else checkAnonymousCsrf(ctx, req, form);
 
     const articleId = /^\d{1,12}$/.test(text(form, 'article')) ? Number(text(form, 'article')) : 0;
-    const article = articleId ? await findArticleById(ctx.store.db, articleId) : undefined;
+    const article = articleId ? await articleHead(ctx.store.db, { id: articleId }) : undefined;
     if (!article) throw notFound(`feedback: there is no article ${JSON.stringify(text(form, 'article').slice(0, 20))} to leave feedback on`);
 
     const ip = clientIp(req);
