@@ -15,6 +15,7 @@ import { KB_DIR, repoCopy, sharedSkipReason } from '../test/shared-kb.ts';
 import { addSource } from '../src/scan/sources.ts';
 import { scanAll } from '../src/scan/run.ts';
 import { median, type Row } from './lib.ts';
+import { entryArgs } from '../bin/launch.js';
 
 const DURATION = Number(process.env.KBWATCH_BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.KBWATCH_BENCH_RUNS ?? 3);
@@ -43,7 +44,7 @@ async function medianLoad(urls: string[], base: string): Promise<Load> {
 
 function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', '--no-jobs', '--port', String(port)], {
+    const child = spawn(process.execPath, [...entryArgs(), 'serve', '--no-jobs', '--port', String(port)], {
       env: { ...process.env, ...env, KBWATCH_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

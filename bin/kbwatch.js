@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// Loads the TypeScript entry point through tsx in this same process, so `npx kbwatch` works
-// from a checkout and signals reach the program directly.
-import { register } from 'tsx/esm/api';
+// Runs kbwatch in this same process (so signals reach it directly): the compiled build when it
+// is fresh, else the TypeScript sources through tsx.
+import { join } from 'node:path';
+import { builtIsFresh, ROOT } from './launch.js';
 
-register();
-await import('../src/main.ts');
+if (builtIsFresh()) {
+  await import(join(ROOT, 'dist', 'main.js'));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(join(ROOT, 'src', 'main.ts'));
+}

@@ -1,8 +1,9 @@
 /** Running the real `kbwatch` program as a child process. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { entryArgs } from '../bin/launch.js';
 
-export const MAIN = join(process.cwd(), 'src', 'main.ts');
+/** Node arguments that start kbwatch: the compiled build when fresh, else the sources via tsx. */
+export const KBWATCH_ARGS = entryArgs();
 
 export interface Run {
   code: number | null;
@@ -12,7 +13,7 @@ export interface Run {
 }
 
 export function startKbwatch(args: string[], env: Record<string, string>): ChildProcess & { output: () => { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, [...KBWATCH_ARGS, ...args], {
     env: { ...process.env, KBWATCH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,3 @@
+export const ROOT: string;
+export function builtIsFresh(): boolean;
+export function entryArgs(): string[];
