@@ -48,6 +48,19 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
   return emlMailer(join(config.dataDir, 'outbox'), config.mailFrom);
 }
 
+/** The nodemailer message for a mail: fixed Message-ID in angle brackets, our headers. */
+function message(from: string, mail: OutgoingMail) {
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId ? `<${mail.messageId.replace(/^<|>$/g, '')}>` : undefined,
+    headers: mail.headers,
+  };
+}
+
 function smtpMailer(url: string, from: string, rate: number): Mailer {
   const u = new URL(url);
   const transport = nodemailer.createTransport({
@@ -68,15 +81,7 @@ function smtpMailer(url: string, from: string, rate: number): Mailer {
     kind: 'smtp',
     async send(mail) {
       try {
-        const info = await transport.sendMail({
-          from,
-          to: mail.to,
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          messageId: mail.messageId ? `<${mail.messageId.replace(/^<|>$/g, '')}>` : undefined,
-          headers: mail.headers,
-        });
+        const info = await transport.sendMail(message(from, mail));
         return { messageId: info.messageId, response: info.response };
       } catch (err) {
         throw classifySmtpError(err);
@@ -94,15 +99,7 @@ function emlMailer(dir: string, from: string): Mailer {
   return {
     kind: 'eml',
     async send(mail) {
-      const info = await builder.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        html: mail.html,
-        messageId: mail.messageId ? `<${mail.messageId.replace(/^<|>$/g, '')}>` : undefined,
-        headers: mail.headers,
-      });
+      const info = await builder.sendMail(message(from, mail));
       const id = info.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._@-]/g, '_');
       const file = join(dir, `${id}.eml`);
       // Write then rename, so a reader never sees half a message.
