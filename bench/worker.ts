@@ -3,12 +3,12 @@
  * Tasks: parse-support, parse-classic, ingest-support, classic-then-search, nightly.
  */
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, type Dialect } from '../src/store/db.ts';
 import { createDatabase } from '../test/stores.ts';
 import { testContext } from '../test/context.ts';
-import { days, gitDiff, repoCopy, KB_DIR } from '../test/shared-kb.ts';
+import { days, git, gitDiff, repoCopy, KB_DIR } from '../test/shared-kb.ts';
 import { addSource } from '../src/scan/sources.ts';
 import { scanAll } from '../src/scan/run.ts';
 import { GitMirror } from '../src/sources/git.ts';
@@ -97,23 +97,30 @@ async function main(): Promise<unknown> {
       });
     case 'nightly':
       return withStore(args.dialect as Dialect, async (ctx) => {
-        // Ingest up to the day before each measured day, then time that day's scan.
+        // A real night: the remote's branch moves on by one day and the scan fetches it.
         const repo = repoCopy('support-articles.git');
         const timeline = days(repo);
+        const remote = join(mkdtempSync(join(tmpdir(), 'kbwatch-remote-')), 'support.git');
+        cpSync(repo, remote, { recursive: true });
+        const moveTo = (i: number) => git(remote, ['update-ref', 'refs/heads/main', timeline[i].commit]);
         const sizes = timeline.slice(1).map((d, i) => ({ i: i + 1, n: gitDiff(repo, timeline[i].commit, d.commit).length }));
         const nonEmpty = sizes.filter((s) => s.n > 0).sort((a, b) => a.n - b.n);
-        const medianDays = nonEmpty.slice(Math.floor(nonEmpty.length / 2) - 2, Math.floor(nonEmpty.length / 2) + 3).map((s) => s.i);
+        const mid = Math.floor(nonEmpty.length / 2);
+        const medianDays = nonEmpty.slice(mid - 2, mid + 3).map((s) => s.i);
         const emptyDays = sizes.filter((s) => s.n === 0).slice(0, 5).map((s) => s.i);
         const biggest = nonEmpty[nonEmpty.length - 1].i;
-        await addSupport(ctx);
         const wanted = [...new Set([...medianDays, ...emptyDays, biggest])].sort((a, b) => a - b);
+        moveTo(wanted[0] - 1);
+        await addSource(ctx, { kind: 'git', name: 'support', location: `file://${remote}`, options: { path: 'support/', urlTemplate: 'learn-support' } });
+        await scanAll(ctx, {});
         const out: Record<string, number[]> = { median: [], empty: [], biggest: [] };
         const changes: Record<string, number[]> = { median: [], empty: [], biggest: [] };
-        await scanAll(ctx, { ref: timeline[wanted[0] - 1].commit });
         for (const i of wanted) {
-          await scanAll(ctx, { ref: timeline[i - 1].commit });
+          moveTo(i - 1);
+          await scanAll(ctx, {});
+          moveTo(i);
           const t0 = performance.now();
-          const [r] = await scanAll(ctx, { ref: timeline[i].commit });
+          const [r] = await scanAll(ctx, {});
           const s = (performance.now() - t0) / 1000;
           const kind = i === biggest ? 'biggest' : emptyDays.includes(i) ? 'empty' : 'median';
           out[kind].push(s);

@@ -61,7 +61,12 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
       errors = [];
       return batch;
     };
-    // One reader (and one fetch of every missing blob) for the whole scan; batches are cut from its stream.
+    // One fetch of every missing blob the scan needs, include files too (a partial clone fetches
+    // each request in a round trip of its own), then one reader; batches are cut from its stream.
+    if (present.length > 0) {
+      const includeFiles = (await mirror.listFiles(target, '')).filter((p) => p.endsWith('.md') && p.split('/').includes('includes'));
+      await mirror.prefetch(target, [...present.map((p) => p.path), ...includeFiles]);
+    }
     for await (const blob of mirror.readBlobs(target, present.map((p) => p.path))) {
       if ('error' in blob) errors.push({ path: blob.path, message: blob.error });
       else raw.set(blob.path, blob.data);

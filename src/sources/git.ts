@@ -138,7 +138,9 @@ export class GitMirror {
     try {
       const current = await this.gitText(['config', '--get', 'remote.origin.url']).catch(() => '');
       if (current !== this.url) await this.git(['remote', 'set-url', 'origin', '--', this.url]);
-      await this.git(['fetch', '--no-tags', '--prune', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`]);
+      // The clone left old blobs behind (partial clone); new commits come with their blobs, so a
+      // nightly fetch brings the day's changed files in the same round trip.
+      await this.git(['fetch', '--no-tags', '--prune', '--no-filter', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`]);
     } catch (e) {
       throw new Error(`git source: fetch from ${this.where} failed: ${reason(e)}`);
     }

@@ -27,7 +27,7 @@ export function adminOutboxPage(ctx: Context): RouteHandlerMethod {
 ${STATUSES.map((s) => html`<li><a href="/admin/outbox?status=${s}"${s === status ? html` aria-current="page"` : ''}>${s} (${counts.get(s) ?? 0})</a></li>`)}
 </ul>`;
     const body = html`${noticeFor(req.query, NOTICES)}${tabs}
-<div class="table-wrap"><table class="data">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Outbox"><table class="data">
 <caption>${status ? `Digests ${status}` : 'All digests'}, newest first</caption>
 <thead><tr><th scope="col">Digest</th><th scope="col">To</th><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Items</th><th scope="col">Attempts</th><th scope="col">Created</th><th scope="col">Sent</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
 <tbody>${

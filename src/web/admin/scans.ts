@@ -54,7 +54,7 @@ export function adminScansPage(ctx: Context): RouteHandlerMethod {
 <p>${[7, 30, 90, 365].map((d) => (d === days ? html`<strong>${d} days</strong> ` : html`<a href="/admin/scans?days=${d}">${d} days</a> `))}</p>
 ${changesChart(perDay, `Changes per day by kind, last ${days} days`)}
 <h2>Latest scan runs</h2>
-<div class="table-wrap"><table class="data">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Scan runs"><table class="data">
 <thead><tr><th scope="col">Run</th><th scope="col">Source</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Status</th><th scope="col">Changes</th><th scope="col">File errors</th><th scope="col">Message</th></tr></thead>
 <tbody>${
       scans.length

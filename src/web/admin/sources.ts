@@ -68,7 +68,7 @@ export async function renderSources(ctx: Context, reply: Parameters<RouteHandler
   const sources = await listSources(ctx);
   const scanning = await Promise.all(sources.map((s) => scanInProgress(ctx, s.id)));
   const body = html`${notice}
-<div class="table-wrap"><table class="data">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Sources"><table class="data">
 <caption>Sources, scanned on schedule and on demand</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Location</th><th scope="col">Status</th><th scope="col">Last scan</th><th scope="col">Last success</th><th scope="col">Last error</th><th scope="col">Actions</th></tr></thead>
 <tbody>${sources.length ? sources.map((s, i) => row(current, s, scanning[i])) : html`<tr><td colspan="8">No sources yet.</td></tr>`}</tbody>

@@ -27,7 +27,7 @@ export function adminUsersPage(ctx: Context): RouteHandlerMethod {
 ${u.suppressed_at ? actionButton(current, `/admin/users/${u.id}/suppress`, 'Allow mail', on('0')) : actionButton(current, `/admin/users/${u.id}/suppress`, 'Suppress', on('1'))}</td></tr>`;
     });
     const body = html`${noticeFor(req.query, NOTICES)}
-<div class="table-wrap"><table class="data">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Users"><table class="data">
 <caption>${users.length} user${users.length === 1 ? '' : 's'}</caption>
 <thead><tr><th scope="col">E-mail</th><th scope="col">Confirmed</th><th scope="col">Role</th><th scope="col">Suppressed</th><th scope="col">Subscriptions</th><th scope="col">Joined</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows}</tbody>
