@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark, each figure beside its target and a baseline measured in
- * the same run. Prints a table and writes bench/results/latest.json.
+ * the same run. Prints a table and writes bench/results/latest.json (and one file per part).
  * Pick parts with `npm run bench -- ingest search digest web`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,10 @@ for (const [name, run] of Object.entries(parts)) {
   if (wanted.length && !wanted.includes(name)) continue;
   console.error(`bench: ${name}…`);
   try {
-    rows.push(...(await run()));
+    const partRows = await run();
+    rows.push(...partRows);
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(`bench/results/${name}.json`, JSON.stringify({ at: new Date().toISOString(), rows: partRows }, null, 2));
   } catch (err) {
     console.error(`bench: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     rows.push({ figure: `${name} (failed)`, value: NaN, unit: '', target: '', note: String(err) });
