@@ -26,7 +26,7 @@ const cpuSeconds = (c0: NodeJS.CpuUsage) => {
 };
 
 async function withCtx<T>(fn: (ctx: ReturnType<typeof testContext>) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
-  const store = await connect(args.url, { migrate: task === 'setup' });
+  const store = await connect(args.url, { migrate: true });
   try {
     return await fn(testContext(store, { env }));
   } finally {
