@@ -163,7 +163,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('counts results per technology', async () => {
-      const r = await search(store, 'socket', { limit: 1 });
+      const r = await search(store, 'socket', { limit: 1, facets: true });
       assert.equal(r.total, 2);
       assert.equal(r.results.length, 1);
       assert.deepEqual(r.facets.find((f) => f.slug === 'networking'), { slug: 'networking', name: 'Networking', count: 2 });

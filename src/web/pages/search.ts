@@ -34,7 +34,7 @@ function options(current: CurrentUser | null, p: SearchParams, body: SafeHtml): 
 }
 
 async function resultsPage(ctx: Context, p: SearchParams, current: CurrentUser | null): Promise<PageOptions> {
-  const result = await search(ctx.store, p.q, { limit: PAGE_SIZE, offset: (p.page! - 1) * PAGE_SIZE, sort: p.sort, technology: p.tech });
+  const result = await search(ctx.store, p.q, { limit: PAGE_SIZE, offset: (p.page! - 1) * PAGE_SIZE, sort: p.sort, technology: p.tech, facets: true });
   return options(current, p, await searchResults(ctx, p, result, current, PAGE_SIZE, MAX_PAGE));
 }
 
