@@ -22,7 +22,7 @@ export function registerQueryCommands(program: Command): void {
         const q = words.join(' ');
         let result;
         try {
-          result = await search(ctx.store, q, { limit: parseLimit(o.limit) });
+          result = await search(ctx.store, q, { limit: parseLimit(o.limit), facets: Boolean(o.json) });
         } catch (err) {
           if (err instanceof QueryError) throw new CliError(err.message);
           throw err;

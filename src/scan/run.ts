@@ -4,6 +4,7 @@
  * its error and changes nothing; a file that fails records its error and is skipped.
  */
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import type { Context } from '../context.ts';
 import type { SourceError as FileError } from '../model/article.ts';
 import type { Source } from '../store/schema.ts';
@@ -124,7 +125,10 @@ export async function scanSource(ctx: Context, source: Source, opts: ScanOptions
   } catch (err) {
     return failSource(ctx, source, scan.id, report, err, started);
   }
-  if (report.counts.new + report.counts.removed + report.counts.updated + report.counts.metadata > 0) await refreshTechnologyCounts(db);
+  const written = report.counts.new + report.counts.removed + report.counts.updated + report.counts.metadata;
+  if (written > 0) await refreshTechnologyCounts(db);
+  // After a bulk load the query planner needs fresh statistics (PostgreSQL otherwise plans on guesses).
+  if (written >= 1000) await sql.raw(ctx.store.dialect === 'postgres' ? 'ANALYZE' : 'PRAGMA optimize').execute(db);
   await finish(ctx, source, scan.id, report, plan.cursor, started);
   return report;
 }
