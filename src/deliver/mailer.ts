@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect as connectTcp, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config/index.ts';
 
@@ -61,6 +62,27 @@ function message(from: string, mail: OutgoingMail) {
   };
 }
 
+/**
+ * A TCP connection with Nagle's algorithm off, handed to nodemailer (which adds TLS itself for
+ * smtps). Without it the end of each message's DATA waits for the server's delayed ACK, about
+ * 40 ms, which caps a pooled connection at some 20 messages a second.
+ */
+function noDelaySocket(options: { host?: string; port?: number; connectionTimeout?: number }, callback: (err: Error | null, socketOptions?: { connection: Socket }) => void): void {
+  const socket = connectTcp({ host: options.host, port: options.port ?? 25, noDelay: true });
+  const fail = (err: Error) => {
+    socket.destroy();
+    callback(err);
+  };
+  socket.setTimeout(options.connectionTimeout ?? 10_000, () => fail(Object.assign(new Error(`deliver: connection to ${options.host}:${options.port} timed out`), { code: 'ETIMEDOUT' })));
+  socket.once('error', fail);
+  socket.once('connect', () => {
+    socket.setTimeout(0);
+    socket.removeListener('error', fail);
+    socket.setKeepAlive(true);
+    callback(null, { connection: socket });
+  });
+}
+
 function smtpMailer(url: string, from: string, rate: number): Mailer {
   const u = new URL(url);
   const transport = nodemailer.createTransport({
@@ -75,6 +97,7 @@ function smtpMailer(url: string, from: string, rate: number): Mailer {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
+    getSocket: noDelaySocket,
     ...(rate > 0 ? { rateDelta: 1000, rateLimit: rate } : {}),
   });
   return {
