@@ -59,6 +59,9 @@ function message(from: string, mail: OutgoingMail) {
     html: mail.html,
     messageId: mail.messageId ? `<${mail.messageId.replace(/^<|>$/g, '')}>` : undefined,
     headers: mail.headers,
+    // Our mail is mostly Latin text: fixing the encoding spares nodemailer a regex scan of every
+    // part to choose one (a quarter of the sender's CPU at digest volume).
+    textEncoding: 'quoted-printable' as const,
   };
 }
 
