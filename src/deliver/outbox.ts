@@ -115,7 +115,9 @@ export type ClaimedDigest = Pick<Digest, 'id' | 'user_id' | 'period' | 'to_addre
  * mail bodies in the row, and reading them for every waiting row walks its overflow pages.)
  */
 export async function claimDigests(db: Db, limit: number, nowIso: string, leaseUntil: string): Promise<ClaimedDigest[]> {
-  const live = sql`NOT EXISTS (SELECT 1 FROM users u WHERE u.id = d.user_id AND u.suppressed_at IS NOT NULL)`;
+  // A scalar subquery, looked up by primary key for each candidate only: as NOT EXISTS,
+  // PostgreSQL plans an anti-join that reads the whole users table on every claim.
+  const live = sql`(SELECT u.suppressed_at FROM users u WHERE u.id = d.user_id) IS NULL`;
   const candidates =
     dialectOf(db) === 'postgres'
       ? sql`SELECT d.id FROM digests d
