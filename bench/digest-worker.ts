@@ -93,7 +93,13 @@ async function main(): Promise<unknown> {
     case 'baseline':
       return withCtx(
         async (ctx) => {
-          const rows = await ctx.store.db.selectFrom('digests').select(['to_address', 'subject', 'text_body', 'html_body', 'message_id', 'headers']).orderBy('id').limit(Number(args.n)).execute();
+          const rows = await ctx.store.db
+            .selectFrom('digests as d')
+            .innerJoin('digest_bodies as b', 'b.digest_id', 'd.id')
+            .select(['d.to_address', 'd.subject', 'b.text_body', 'b.html_body', 'd.message_id', 'd.headers'])
+            .orderBy('d.id')
+            .limit(Number(args.n))
+            .execute();
           const mailer = createMailer(ctx.config);
           const t0 = performance.now();
           let next = 0;

@@ -52,6 +52,23 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('sends a digest row written without a body row from its own columns', async () => {
+      const b = await digestBench(dialect);
+      try {
+        const user = await insertDigestUser(b.store.db, { email: 'legacy@example.org' });
+        await b.store.db
+          .insertInto('digests')
+          .values({ user_id: user, period: '2026-10-19', status: 'queued', to_address: 'legacy@example.org', message_id: 'legacy-1@kbwatch.example', subject: 'Legacy', text_body: 'plain body', html_body: '<p>html body</p>', headers: '{}', items: '[]', item_count: 0, from_change_id: 0, to_change_id: 0, attempts: 0, created_at: '2026-10-19T08:00:00Z' })
+          .execute();
+        await b.tick('2026-10-20T08:00:00Z');
+        const [mail] = await b.sink.to('legacy@example.org');
+        assert.equal(mail.text?.trim(), 'plain body');
+        assert.match(String(mail.html), /html body/);
+      } finally {
+        await b.close();
+      }
+    });
+
     it('records a 550 as failed, visible in `kbwatch outbox --json`; three hard bounces suppress', async () => {
       const b = await digestBench(dialect, { rejectRecipients: ['gone@example.org'] });
       try {

@@ -61,15 +61,17 @@ export async function queueDigests(db: Db, horizon: number, entries: QueueEntry[
     const inserted: QueuedRow[] = [];
     const withDigest = valid.filter((e) => e.digest);
     for (let i = 0; i < withDigest.length; i += INSERT_CHUNK) {
-      const rows = withDigest.slice(i, i + INSERT_CHUNK).map((e) => ({
+      const chunk = withDigest.slice(i, i + INSERT_CHUNK);
+      const rows = chunk.map((e) => ({
         user_id: e.userId,
         period: e.period,
         status: 'queued' as const,
         to_address: e.digest!.to,
         message_id: e.digest!.messageId,
         subject: e.digest!.subject,
-        text_body: e.digest!.text,
-        html_body: e.digest!.html,
+        // The bodies go to digest_bodies (see migration 007).
+        text_body: '',
+        html_body: '',
         headers: JSON.stringify(e.digest!.headers),
         items: JSON.stringify(e.digest!.items),
         item_count: e.digest!.items.length,
@@ -84,6 +86,13 @@ export async function queueDigests(db: Db, horizon: number, entries: QueueEntry[
         .onConflict((oc) => oc.columns(['user_id', 'period']).doNothing())
         .returning(['id', 'user_id', 'period'])
         .execute();
+      const byUser = new Map(chunk.map((e) => [e.userId, e.digest!]));
+      if (got.length > 0) {
+        await tx
+          .insertInto('digest_bodies')
+          .values(got.map((r) => ({ digest_id: r.id, text_body: byUser.get(r.user_id)!.text, html_body: byUser.get(r.user_id)!.html })))
+          .execute();
+      }
       inserted.push(...got.map((r) => ({ id: r.id, userId: r.user_id, period: r.period })));
     }
     const advance = [...inserted.map((r) => r.userId), ...valid.filter((e) => !e.digest).map((e) => e.userId)];
@@ -133,7 +142,16 @@ export async function claimDigests(db: Db, limit: number, nowIso: string, leaseU
     UPDATE digests SET status = 'sending', lease_until = ${leaseUntil}, attempts = attempts + 1
     WHERE id IN (${candidates})
     RETURNING id, user_id, period, to_address, message_id, subject, text_body, html_body, headers, attempts`.execute(db);
-  return result.rows.sort((a, b) => a.id - b.id);
+  const rows = result.rows.sort((a, b) => a.id - b.id);
+  if (rows.length > 0) {
+    const bodies = await db.selectFrom('digest_bodies').selectAll().where('digest_id', 'in', rows.map((r) => r.id)).execute();
+    const byId = new Map(bodies.map((b) => [b.digest_id, b]));
+    for (const r of rows) {
+      const b = byId.get(r.id);
+      if (b) Object.assign(r, { text_body: b.text_body, html_body: b.html_body });
+    }
+  }
+  return rows;
 }
 
 /** Recorded right after the SMTP server accepted the message: the one window where a crash duplicates. */

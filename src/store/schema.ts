@@ -204,6 +204,13 @@ export interface DigestTable {
   sent_at: string | null;
 }
 
+/** A digest's mail bodies, apart from its often-updated outbox row. */
+export interface DigestBodyTable {
+  digest_id: number;
+  text_body: string;
+  html_body: string;
+}
+
 export interface RateLimitTable {
   bucket: string;
   count: number;
@@ -241,6 +248,7 @@ export interface Database {
   tokens: TokenTable;
   subscriptions: SubscriptionTable;
   digests: DigestTable;
+  digest_bodies: DigestBodyTable;
   rate_limits: RateLimitTable;
   feedback: FeedbackTable;
 }
