@@ -154,9 +154,10 @@ export async function claimDigests(db: Db, limit: number, nowIso: string, leaseU
   return rows;
 }
 
-/** Recorded right after the SMTP server accepted the message: the one window where a crash duplicates. */
-export async function markSent(db: Db, id: number, sentAt: string): Promise<void> {
-  await db.updateTable('digests').set({ status: 'sent', sent_at: sentAt, lease_until: null, next_attempt_at: null, last_error: null }).where('id', '=', id).execute();
+/** Recorded right after the SMTP server accepted the messages: the one window where a crash duplicates. */
+export async function markSent(db: Db, ids: number[], sentAt: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('digests').set({ status: 'sent', sent_at: sentAt, lease_until: null, next_attempt_at: null, last_error: null }).where('id', 'in', ids).execute();
 }
 
 /** A temporary failure: back to the queue until `nextAttemptAt`. */

@@ -59,6 +59,50 @@ function describe(err: unknown): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
+/**
+ * Writes "sent" for accepted messages as soon as possible, several at once when they come
+ * together: acceptances of one event-loop turn, and those arriving while the previous write is
+ * still running, share one UPDATE (group commit). No timer: the wait is never longer than the
+ * write already in progress, so the window between acceptance and commit stays that short.
+ */
+class SentMarks {
+  private pending: number[] = [];
+  private scheduled = false;
+  private writing: Promise<void> | null = null;
+
+  constructor(private readonly ctx: Context) {}
+
+  add(id: number): void {
+    this.pending.push(id);
+    if (this.scheduled || this.writing) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.writing || this.pending.length === 0) return;
+    const ids = this.pending;
+    this.pending = [];
+    this.writing = markSent(this.ctx.store.db, ids, this.ctx.now().toISOString())
+      .catch((err: unknown) => this.ctx.log.error(`deliver: digests ${ids.join(', ')} were accepted but could not be marked sent: ${describe(err)}`))
+      .finally(() => {
+        this.writing = null;
+        this.flush();
+      });
+  }
+
+  /** Resolves once every accepted message is recorded. */
+  async drain(): Promise<void> {
+    while (this.writing || this.pending.length > 0 || this.scheduled) {
+      if (!this.writing && !this.scheduled) this.flush();
+      await (this.writing ?? new Promise((r) => setImmediate(r)));
+    }
+  }
+}
+
 interface Claimed {
   row: ClaimedDigest;
   /** Wall-clock ms when our claim on the row ends. */
@@ -78,7 +122,7 @@ export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<De
   const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, outcomes: [] };
   const queue: Claimed[] = [];
   const inflight = new Set<Promise<void>>();
-  const writes = new Set<Promise<void>>();
+  const marks = new SentMarks(ctx);
   let exhausted = false;
   let claiming: Promise<void> | null = null;
   let claimError: unknown;
@@ -106,7 +150,7 @@ export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<De
   };
   const start = ({ row, leaseUntil }: Claimed) => {
     if (wall() > leaseUntil - leaseMs / 10) return;
-    const p: Promise<void> = sendAndRecord(ctx, opts, row, wall, writes)
+    const p: Promise<void> = sendAndRecord(ctx, opts, row, wall, marks)
       .then(record)
       .finally(() => inflight.delete(p));
     inflight.add(p);
@@ -119,14 +163,13 @@ export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<De
     if (waiting.length === 0) break;
     await Promise.race(waiting);
   }
-  await Promise.all(writes);
+  await marks.drain();
   if (claimError) throw claimError;
   return report;
 }
 
-async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number, writes: Set<Promise<void>>): Promise<SendOutcome> {
+async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number, marks: SentMarks): Promise<SendOutcome> {
   const base = { id: row.id, userId: row.user_id, period: row.period };
-  const db = ctx.store.db;
   try {
     await opts.mailer.send({
       to: row.to_address,
@@ -145,10 +188,7 @@ async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest
     }
   }
   // Recorded at once, without holding the sending slot: the next message goes out meanwhile.
-  const write: Promise<void> = markSent(db, row.id, ctx.now().toISOString())
-    .catch((err: unknown) => ctx.log.error(`deliver: digest ${row.id} was accepted but could not be marked sent: ${describe(err)}`))
-    .finally(() => writes.delete(write));
-  writes.add(write);
+  marks.add(row.id);
   return { ...base, status: 'sent' };
 }
 
