@@ -18,8 +18,35 @@ import { seededRandom } from '../test/smtp-fault-sink.ts';
 import { days, gitDiff, repoCopy, type Day } from '../test/shared-kb.ts';
 
 export const USERS = Number(process.env.KBWATCH_BENCH_DIGEST_USERS ?? 100_000);
-const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Honolulu', 'Asia/Tokyo'];
-const STOP = new Set(['with', 'from', 'that', 'this', 'when', 'what', 'does', 'have', 'your', 'after', 'into', 'using', 'cannot', 'error', 'issue', 'issues', 'about', 'there', 'which']);
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kathmandu',
+  'Pacific/Honolulu',
+  'Asia/Tokyo',
+];
+const STOP = new Set([
+  'with',
+  'from',
+  'that',
+  'this',
+  'when',
+  'what',
+  'does',
+  'have',
+  'your',
+  'after',
+  'into',
+  'using',
+  'cannot',
+  'error',
+  'issue',
+  'issues',
+  'about',
+  'there',
+  'which',
+]);
 
 export interface DigestBenchData {
   /** Change ids of window A are in (aFrom, aTo]; of window B in (aTo, bTo]. */
@@ -35,16 +62,43 @@ export interface DigestBenchData {
 async function articleIds(ctx: Context, sourceId: number, paths: string[]): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < paths.length; i += 300) {
-    const rows = await ctx.store.db.selectFrom('article_paths').select('article_id').where('source_id', '=', sourceId).where('path', 'in', paths.slice(i, i + 300)).execute();
+    const rows = await ctx.store.db
+      .selectFrom('article_paths')
+      .select('article_id')
+      .where('source_id', '=', sourceId)
+      .where('path', 'in', paths.slice(i, i + 300))
+      .execute();
     ids.push(...rows.map((r) => r.article_id));
   }
   return [...new Set(ids)];
 }
 
-async function insertWindow(ctx: Context, sourceId: number, ids: number[], fresh: Set<number>): Promise<void> {
+async function insertWindow(
+  ctx: Context,
+  sourceId: number,
+  ids: number[],
+  fresh: Set<number>,
+): Promise<void> {
   const db = ctx.store.db;
-  const scan = await db.insertInto('scans').values({ source_id: sourceId, started_at: '2026-10-20T03:00:00Z', finished_at: '2026-10-20T03:01:00Z', from_ref: null, to_ref: null, status: 'ok', counts: '{}', message: null }).returning('id').executeTakeFirstOrThrow();
-  const articles = await db.selectFrom('articles').select(['id', 'kb', 'title', 'path']).where('id', 'in', ids).execute();
+  const scan = await db
+    .insertInto('scans')
+    .values({
+      source_id: sourceId,
+      started_at: '2026-10-20T03:00:00Z',
+      finished_at: '2026-10-20T03:01:00Z',
+      from_ref: null,
+      to_ref: null,
+      status: 'ok',
+      counts: '{}',
+      message: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const articles = await db
+    .selectFrom('articles')
+    .select(['id', 'kb', 'title', 'path'])
+    .where('id', 'in', ids)
+    .execute();
   const rows = articles.map((a, i) => ({
     scan_id: scan.id,
     source_id: sourceId,
@@ -55,11 +109,22 @@ async function insertWindow(ctx: Context, sourceId: number, ids: number[], fresh
     previous_path: null,
     kb: a.kb,
     title: a.title,
-    summary: fresh.has(a.id) ? null : JSON.stringify({ sections: ['Resolution', 'More information'].slice(0, 1 + (i % 2)), wordsAdded: 10 + (i % 90), wordsRemoved: i % 20, minor: i % 3 === 0 }),
+    summary: fresh.has(a.id)
+      ? null
+      : JSON.stringify({
+          sections: ['Resolution', 'More information'].slice(0, 1 + (i % 2)),
+          wordsAdded: 10 + (i % 90),
+          wordsRemoved: i % 20,
+          minor: i % 3 === 0,
+        }),
     minor: !fresh.has(a.id) && i % 3 === 0 ? 1 : 0,
     detected_at: '2026-10-20T03:00:00Z',
   }));
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('changes').values(rows.slice(i, i + 200)).execute();
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('changes')
+      .values(rows.slice(i, i + 200))
+      .execute();
 }
 
 function weightedPicker<T>(items: T[], weight: (t: T) => number, random: () => number): () => T {
@@ -82,9 +147,15 @@ function weightedPicker<T>(items: T[], weight: (t: T) => number, random: () => n
 async function insertUsers(ctx: Context, dayTechs: { id: number; article_count: number }[]): Promise<number> {
   const db = ctx.store.db;
   const random = seededRandom(2026);
-  const techs = await db.selectFrom('technologies').select(['id', 'article_count']).where('article_count', '>', 0).execute();
+  const techs = await db
+    .selectFrom('technologies')
+    .select(['id', 'article_count'])
+    .where('article_count', '>', 0)
+    .execute();
   const titles = await db.selectFrom('articles').select('title').execute();
-  const words = [...new Set(titles.flatMap((t) => t.title.toLowerCase().match(/[a-z][a-z0-9]{3,}/g) ?? []))].filter((w) => !STOP.has(w));
+  const words = [
+    ...new Set(titles.flatMap((t) => t.title.toLowerCase().match(/[a-z][a-z0-9]{3,}/g) ?? [])),
+  ].filter((w) => !STOP.has(w));
   const anyTech = weightedPicker(techs, (t) => t.article_count, random);
   const todayTech = weightedPicker(dayTechs, (t) => t.article_count, random);
   const word = () => words[Math.floor(random() * words.length)];
@@ -117,7 +188,11 @@ async function insertUsers(ctx: Context, dayTechs: { id: number; article_count: 
         { ...base, kind: 'query' as const, technology_id: null, query },
       ];
     });
-    for (let i = 0; i < subs.length; i += 1000) await db.insertInto('subscriptions').values(subs.slice(i, i + 1000)).execute();
+    for (let i = 0; i < subs.length; i += 1000)
+      await db
+        .insertInto('subscriptions')
+        .values(subs.slice(i, i + 1000))
+        .execute();
   }
   return queries.size;
 }
@@ -126,17 +201,45 @@ async function insertUsers(ctx: Context, dayTechs: { id: number; article_count: 
 export async function buildDigestBenchData(ctx: Context): Promise<DigestBenchData> {
   const repo = repoCopy('support-articles.git');
   const timeline: Day[] = days(repo);
-  const sizes = timeline.slice(1).map((d, i) => ({ prev: timeline[i], day: d, diff: gitDiff(repo, timeline[i].commit, d.commit) }));
+  const sizes = timeline
+    .slice(1)
+    .map((d, i) => ({ prev: timeline[i], day: d, diff: gitDiff(repo, timeline[i].commit, d.commit) }));
   const biggest = sizes.reduce((a, b) => (b.diff.length > a.diff.length ? b : a));
-  const edits = sizes.filter((s) => s.diff.length > 0 && s.diff.every((c) => c.status === 'M')).reduce((a, b) => (b.diff.length > a.diff.length ? b : a));
-  const source = await addSource(ctx, { kind: 'git', name: 'support', location: `file://${repo}`, options: { path: 'support/', urlTemplate: 'learn-support' } });
+  const edits = sizes
+    .filter((s) => s.diff.length > 0 && s.diff.every((c) => c.status === 'M'))
+    .reduce((a, b) => (b.diff.length > a.diff.length ? b : a));
+  const source = await addSource(ctx, {
+    kind: 'git',
+    name: 'support',
+    location: `file://${repo}`,
+    options: { path: 'support/', urlTemplate: 'learn-support' },
+  });
   await scanAll(ctx, { ref: timeline[timeline.length - 1].commit });
 
   const aFrom = await currentWatermark(ctx.store.db);
-  const aIds = await articleIds(ctx, source.id, biggest.diff.map((c) => c.path));
-  await insertWindow(ctx, source.id, aIds, new Set(await articleIds(ctx, source.id, biggest.diff.filter((c) => c.status === 'A').map((c) => c.path))));
+  const aIds = await articleIds(
+    ctx,
+    source.id,
+    biggest.diff.map((c) => c.path),
+  );
+  await insertWindow(
+    ctx,
+    source.id,
+    aIds,
+    new Set(
+      await articleIds(
+        ctx,
+        source.id,
+        biggest.diff.filter((c) => c.status === 'A').map((c) => c.path),
+      ),
+    ),
+  );
   const aTo = await currentWatermark(ctx.store.db);
-  const bIds = await articleIds(ctx, source.id, edits.diff.map((c) => c.path));
+  const bIds = await articleIds(
+    ctx,
+    source.id,
+    edits.diff.map((c) => c.path),
+  );
   await insertWindow(ctx, source.id, bIds, new Set());
   const bTo = await currentWatermark(ctx.store.db);
 

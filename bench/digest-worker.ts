@@ -25,7 +25,10 @@ const cpuSeconds = (c0: NodeJS.CpuUsage) => {
   return (c.user + c.system) / 1e6;
 };
 
-async function withCtx<T>(fn: (ctx: ReturnType<typeof testContext>) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+async function withCtx<T>(
+  fn: (ctx: ReturnType<typeof testContext>) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   const store = await connect(args.url, { migrate: true });
   try {
     return await fn(testContext(store, { env }));
@@ -39,7 +42,11 @@ async function requeue(ctx: ReturnType<typeof testContext>, n: number): Promise<
   const db = ctx.store.db;
   const ids = (await db.selectFrom('digests').select('id').orderBy('id').limit(n).execute()).map((r) => r.id);
   await db.updateTable('digests').set({ status: 'sent' }).execute();
-  await db.updateTable('digests').set({ status: 'queued', attempts: 0, next_attempt_at: null, lease_until: null, sent_at: null }).where('id', '<=', ids[ids.length - 1]).execute();
+  await db
+    .updateTable('digests')
+    .set({ status: 'queued', attempts: 0, next_attempt_at: null, lease_until: null, sent_at: null })
+    .where('id', '<=', ids[ids.length - 1])
+    .execute();
   return ids;
 }
 
@@ -66,16 +73,33 @@ async function main(): Promise<unknown> {
           items += list.length;
         }
         const s = seconds(t0);
-        return { seconds: s, cpuSeconds: cpuSeconds(c0), maxRssMB: rssMB(), users: users.length, usersWithItems, items, changes: [...window.articles.values()].reduce((n, a) => n + a.changes.length, 0) };
+        return {
+          seconds: s,
+          cpuSeconds: cpuSeconds(c0),
+          maxRssMB: rssMB(),
+          users: users.length,
+          usersWithItems,
+          items,
+          changes: [...window.articles.values()].reduce((n, a) => n + a.changes.length, 0),
+        };
       });
     case 'compose':
       return withCtx(async (ctx) => {
         await ctx.store.db.deleteFrom('digests').execute();
-        await ctx.store.db.updateTable('users').set({ watermark: Number(args.aTo) }).execute();
+        await ctx.store.db
+          .updateTable('users')
+          .set({ watermark: Number(args.aTo) })
+          .execute();
         const t0 = performance.now();
         const c0 = process.cpuUsage();
         const r = await composeDue(ctx, new Date(args.at));
-        return { seconds: seconds(t0), cpuSeconds: cpuSeconds(c0), queued: r.queued.length, empty: r.empty, maxRssMB: rssMB() };
+        return {
+          seconds: seconds(t0),
+          cpuSeconds: cpuSeconds(c0),
+          queued: r.queued.length,
+          empty: r.empty,
+          maxRssMB: rssMB(),
+        };
       });
     case 'send':
       return withCtx(
@@ -86,7 +110,13 @@ async function main(): Promise<unknown> {
           const r = await deliverQueued(ctx, { mailer, concurrency: CONCURRENCY });
           const s = seconds(t0);
           await mailer.close();
-          return { seconds: s, sent: r.sent, failed: r.failed + r.retried, perSecond: r.sent / s, expected: ids.length };
+          return {
+            seconds: s,
+            sent: r.sent,
+            failed: r.failed + r.retried,
+            perSecond: r.sent / s,
+            expected: ids.length,
+          };
         },
         { KBWATCH_SMTP_URL: args.smtpUrl },
       );
@@ -107,7 +137,14 @@ async function main(): Promise<unknown> {
           const lane = async () => {
             while (next < rows.length) {
               const r = rows[next++];
-              await mailer.send({ to: r.to_address, subject: r.subject, text: r.text_body, html: r.html_body, messageId: r.message_id, headers: JSON.parse(r.headers) as Record<string, string> });
+              await mailer.send({
+                to: r.to_address,
+                subject: r.subject,
+                text: r.text_body,
+                html: r.html_body,
+                messageId: r.message_id,
+                headers: JSON.parse(r.headers) as Record<string, string>,
+              });
               sent++;
             }
           };

@@ -33,7 +33,11 @@ export function meets(row: Row): boolean | undefined {
 /** Runs a bench worker task in its own process (so its peak RSS is its own) and returns its JSON. */
 export async function inChild<T>(task: string, args: Record<string, string>): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/worker.ts', task, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/worker.ts', task, JSON.stringify(args)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => {

@@ -22,14 +22,23 @@ for (const [name, run] of Object.entries(parts)) {
     const partRows = await run();
     rows.push(...partRows);
     mkdirSync('bench/results', { recursive: true });
-    writeFileSync(`bench/results/${name}.json`, JSON.stringify({ at: new Date().toISOString(), rows: partRows }, null, 2));
+    writeFileSync(
+      `bench/results/${name}.json`,
+      JSON.stringify({ at: new Date().toISOString(), rows: partRows }, null, 2),
+    );
   } catch (err) {
-    console.error(`bench: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `bench: ${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
     rows.push({ figure: `${name} (failed)`, value: NaN, unit: '', target: '', note: String(err) });
   }
 }
 printTable(rows);
 mkdirSync('bench/results', { recursive: true });
-const result = { at: new Date().toISOString(), machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, rows };
+const result = {
+  at: new Date().toISOString(),
+  machine: { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  rows,
+};
 writeFileSync('bench/results/latest.json', JSON.stringify(result, null, 2));
 console.log('\nwritten bench/results/latest.json');

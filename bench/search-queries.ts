@@ -6,7 +6,24 @@ import type { Store } from '../src/store/db.ts';
 import { rawFtsQuery, search } from '../src/store/search.ts';
 import { percentile, median } from './lib.ts';
 
-const STOP = new Set(['with', 'from', 'that', 'this', 'when', 'your', 'have', 'does', 'about', 'after', 'into', 'using', 'error', 'cannot', 'windows', 'microsoft']);
+const STOP = new Set([
+  'with',
+  'from',
+  'that',
+  'this',
+  'when',
+  'your',
+  'have',
+  'does',
+  'about',
+  'after',
+  'into',
+  'using',
+  'error',
+  'cannot',
+  'windows',
+  'microsoft',
+]);
 
 function words(title: string): string[] {
   return title
@@ -21,8 +38,18 @@ export interface BenchQuery {
 }
 
 export async function searchQueries(store: Store, n: number): Promise<BenchQuery[]> {
-  const titles = await store.db.selectFrom('articles').select(['title']).where('retired', '=', 0).orderBy('id').execute();
-  const techs = await store.db.selectFrom('technologies').select('slug').orderBy('article_count', 'desc').limit(40).execute();
+  const titles = await store.db
+    .selectFrom('articles')
+    .select(['title'])
+    .where('retired', '=', 0)
+    .orderBy('id')
+    .execute();
+  const techs = await store.db
+    .selectFrom('technologies')
+    .select('slug')
+    .orderBy('article_count', 'desc')
+    .limit(40)
+    .execute();
   const out: BenchQuery[] = [];
   const stride = Math.max(1, Math.floor(titles.length / n));
   for (let i = 0; out.length < n && i < titles.length * 2; i++) {
@@ -32,8 +59,10 @@ export async function searchQueries(store: Store, n: number): Promise<BenchQuery
     const pick = w.slice(0, 1 + (out.length % 3));
     if (k === 0 || k === 1) out.push({ text: pick.join(' '), words: pick });
     else if (k === 2 && w.length >= 2) out.push({ text: `"${w[0]} ${w[1]}"`, words: [w[0], w[1]] });
-    else if (k === 3 && techs.length) out.push({ text: `${pick[0]} tech:${techs[out.length % techs.length].slug}`, words: [pick[0]] });
-    else if (w.length >= 2) out.push({ text: `${w[0]} OR ${w[1]} -${w[w.length - 1] === w[0] ? 'zzzz' : 'zzzz'}`, words: [w[0]] });
+    else if (k === 3 && techs.length)
+      out.push({ text: `${pick[0]} tech:${techs[out.length % techs.length].slug}`, words: [pick[0]] });
+    else if (w.length >= 2)
+      out.push({ text: `${w[0]} OR ${w[1]} -${w[w.length - 1] === w[0] ? 'zzzz' : 'zzzz'}`, words: [w[0]] });
     else out.push({ text: pick.join(' '), words: pick });
   }
   return out;

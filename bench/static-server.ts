@@ -2,7 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
-const bodies = new Map<string, Buffer>(Object.entries(JSON.parse(readFileSync(process.argv[2], 'utf8')) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v)]));
+const bodies = new Map<string, Buffer>(
+  Object.entries(JSON.parse(readFileSync(process.argv[2], 'utf8')) as Record<string, string>).map(
+    ([k, v]) => [k, Buffer.from(v)],
+  ),
+);
 const fallback = bodies.values().next().value!;
 const server = createServer((req, res) => {
   const body = bodies.get(req.url ?? '') ?? fallback;

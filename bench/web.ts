@@ -39,7 +39,11 @@ async function load(urls: string[], base: string): Promise<Load> {
 async function medianLoad(urls: string[], base: string): Promise<Load> {
   const runs: Load[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await load(urls, base));
-  return { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), errors: runs.reduce((a, r) => a + r.errors, 0) };
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((a, r) => a + r.errors, 0),
+  };
 }
 
 function startServer(env: Record<string, string>, port: number): Promise<ChildProcess> {
@@ -61,11 +65,16 @@ function rssMB(pid: number): number {
 }
 
 /** The same bytes from a plain Node server in its own process: the ceiling for this machine. */
-function staticServer(bodies: Map<string, Buffer>, dir: string): Promise<{ port: number; close: () => void }> {
+function staticServer(
+  bodies: Map<string, Buffer>,
+  dir: string,
+): Promise<{ port: number; close: () => void }> {
   const file = join(dir, 'bodies.json');
   writeFileSync(file, JSON.stringify(Object.fromEntries([...bodies].map(([k, v]) => [k, v.toString()]))));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/static-server.ts', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/static-server.ts', file], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout!.on('data', (d: Buffer) => {
       const m = /listening (\d+)/.exec(d.toString());
       if (m) resolve({ port: Number(m[1]), close: () => child.kill() });
@@ -81,21 +90,45 @@ export async function benchWeb(): Promise<Row[]> {
   const url = `sqlite:${join(dataDir, 'kbwatch.db')}`;
   const store = await connect(url, { migrate: true });
   const ctx = testContext(store, { dataDir });
-  await addSource(ctx, { kind: 'git', name: 'support', location: `file://${repoCopy('support-articles.git')}`, options: { path: 'support/', urlTemplate: 'learn-support' } });
-  await addSource(ctx, { kind: 'classic', name: 'classic', location: join(KB_DIR, 'kbarchive-classic.tar.xz') });
+  await addSource(ctx, {
+    kind: 'git',
+    name: 'support',
+    location: `file://${repoCopy('support-articles.git')}`,
+    options: { path: 'support/', urlTemplate: 'learn-support' },
+  });
+  await addSource(ctx, {
+    kind: 'classic',
+    name: 'classic',
+    location: join(KB_DIR, 'kbarchive-classic.tar.xz'),
+  });
   await scanAll(ctx, {});
-  const kbs = (await store.db.selectFrom('articles').select('kb').where('kb', 'is not', null).orderBy('id').execute()).map((r) => r.kb!);
-  const titles = (await store.db.selectFrom('articles').select('title').orderBy('id').execute()).map((r) => r.title);
+  const kbs = (
+    await store.db.selectFrom('articles').select('kb').where('kb', 'is not', null).orderBy('id').execute()
+  ).map((r) => r.kb!);
+  const titles = (await store.db.selectFrom('articles').select('title').orderBy('id').execute()).map(
+    (r) => r.title,
+  );
   await store.close();
 
   const articleUrls = Array.from({ length: 200 }, (_, i) => `/kb/${kbs[Math.floor((i * kbs.length) / 200)]}`);
   const searchUrls = Array.from({ length: 200 }, (_, i) => {
-    const words = titles[Math.floor((i * titles.length) / 200)].split(/\W+/).filter((w) => w.length > 3).slice(0, 2);
+    const words = titles[Math.floor((i * titles.length) / 200)]
+      .split(/\W+/)
+      .filter((w) => w.length > 3)
+      .slice(0, 2);
     return `/search?q=${encodeURIComponent(words.join(' ') || 'windows')}`;
   });
 
   const port = 18000 + Math.floor(Math.random() * 1000);
-  const server = await startServer({ KBWATCH_DATABASE_URL: url, KBWATCH_DATA_DIR: dataDir, KBWATCH_SOURCES: 'none', KBWATCH_SECRET: 'bench' }, port);
+  const server = await startServer(
+    {
+      KBWATCH_DATABASE_URL: url,
+      KBWATCH_DATA_DIR: dataDir,
+      KBWATCH_SOURCES: 'none',
+      KBWATCH_SECRET: 'bench',
+    },
+    port,
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     const bodies = new Map<string, Buffer>();
@@ -107,12 +140,36 @@ export async function benchWeb(): Promise<Row[]> {
     const baseline = await medianLoad(articleUrls, `http://127.0.0.1:${stat.port}`);
     stat.close();
     return [
-      { figure: 'article page, 50 connections', value: articles.rps, unit: 'req/s', target: '>= 1500', baseline: 'static Node server, same bytes (req/s)', baselineValue: baseline.rps, note: `errors ${articles.errors}` },
+      {
+        figure: 'article page, 50 connections',
+        value: articles.rps,
+        unit: 'req/s',
+        target: '>= 1500',
+        baseline: 'static Node server, same bytes (req/s)',
+        baselineValue: baseline.rps,
+        note: `errors ${articles.errors}`,
+      },
       { figure: 'article page p99', value: articles.p99, unit: 'ms', target: '<= 50' },
-      { figure: 'article page vs static server', value: articles.rps / baseline.rps, unit: 'x', target: '>= 0.4' },
-      { figure: 'search page, 50 connections', value: search.rps, unit: 'req/s', target: '>= 500', note: `errors ${search.errors}` },
+      {
+        figure: 'article page vs static server',
+        value: articles.rps / baseline.rps,
+        unit: 'x',
+        target: '>= 0.4',
+      },
+      {
+        figure: 'search page, 50 connections',
+        value: search.rps,
+        unit: 'req/s',
+        target: '>= 500',
+        note: `errors ${search.errors}`,
+      },
       { figure: 'search page p99', value: search.p99, unit: 'ms', target: '<= 100' },
-      { figure: 'server RSS after the runs (support + classic)', value: memory, unit: 'MB', target: '<= 250' },
+      {
+        figure: 'server RSS after the runs (support + classic)',
+        value: memory,
+        unit: 'MB',
+        target: '<= 250',
+      },
     ];
   } finally {
     server.kill('SIGTERM');

@@ -24,7 +24,10 @@ function rssMB(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-async function withStore<T>(dialect: Dialect, fn: (ctx: ReturnType<typeof testContext>) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  dialect: Dialect,
+  fn: (ctx: ReturnType<typeof testContext>) => Promise<T>,
+): Promise<T> {
   const tdb = await createDatabase(dialect);
   const store = await connect(tdb.url, { migrate: true });
   try {
@@ -36,7 +39,12 @@ async function withStore<T>(dialect: Dialect, fn: (ctx: ReturnType<typeof testCo
 }
 
 async function addSupport(ctx: ReturnType<typeof testContext>) {
-  await addSource(ctx, { kind: 'git', name: 'support', location: `file://${repoCopy('support-articles.git')}`, options: { path: 'support/', urlTemplate: 'learn-support' } });
+  await addSource(ctx, {
+    kind: 'git',
+    name: 'support',
+    location: `file://${repoCopy('support-articles.git')}`,
+    options: { path: 'support/', urlTemplate: 'learn-support' },
+  });
 }
 
 async function main(): Promise<unknown> {
@@ -44,7 +52,9 @@ async function main(): Promise<unknown> {
     case 'parse-support': {
       const t0 = performance.now();
       const dir = mkdtempSync(join(tmpdir(), 'kbwatch-bench-'));
-      const mirror = new GitMirror(join(dir, 'm'), `file://${repoCopy('support-articles.git')}`, { timeoutMs: 600_000 });
+      const mirror = new GitMirror(join(dir, 'm'), `file://${repoCopy('support-articles.git')}`, {
+        timeoutMs: 600_000,
+      });
       await mirror.ensure();
       const head = await mirror.resolve();
       const paths = (await mirror.listFiles(head, 'support/')).filter((p) => isArticlePath(p, 'support/'));
@@ -81,7 +91,12 @@ async function main(): Promise<unknown> {
         await addSupport(ctx);
         const t0 = performance.now();
         const [r] = await scanAll(ctx, {});
-        return { seconds: (performance.now() - t0) / 1000, articles: r.counts.new, errors: r.counts.errors, maxRssMB: rssMB() };
+        return {
+          seconds: (performance.now() - t0) / 1000,
+          articles: r.counts.new,
+          errors: r.counts.errors,
+          maxRssMB: rssMB(),
+        };
       });
     case 'classic-then-search':
       // Cold classic ingest (timed, with its peak RSS), then the support KB beside it and the search set.
@@ -89,7 +104,12 @@ async function main(): Promise<unknown> {
         await addSource(ctx, { kind: 'classic', name: 'classic', location: CLASSIC });
         const t0 = performance.now();
         const [r] = await scanAll(ctx, {});
-        const ingest = { seconds: (performance.now() - t0) / 1000, articles: r.counts.new, errors: r.counts.errors, maxRssMB: rssMB() };
+        const ingest = {
+          seconds: (performance.now() - t0) / 1000,
+          articles: r.counts.new,
+          errors: r.counts.errors,
+          maxRssMB: rssMB(),
+        };
         await addSupport(ctx);
         await scanAll(ctx, {});
         const queries = await searchQueries(ctx.store, 500);
@@ -103,15 +123,25 @@ async function main(): Promise<unknown> {
         const remote = join(mkdtempSync(join(tmpdir(), 'kbwatch-remote-')), 'support.git');
         cpSync(repo, remote, { recursive: true });
         const moveTo = (i: number) => git(remote, ['update-ref', 'refs/heads/main', timeline[i].commit]);
-        const sizes = timeline.slice(1).map((d, i) => ({ i: i + 1, n: gitDiff(repo, timeline[i].commit, d.commit).length }));
+        const sizes = timeline
+          .slice(1)
+          .map((d, i) => ({ i: i + 1, n: gitDiff(repo, timeline[i].commit, d.commit).length }));
         const nonEmpty = sizes.filter((s) => s.n > 0).sort((a, b) => a.n - b.n);
         const mid = Math.floor(nonEmpty.length / 2);
         const medianDays = nonEmpty.slice(mid - 2, mid + 3).map((s) => s.i);
-        const emptyDays = sizes.filter((s) => s.n === 0).slice(0, 5).map((s) => s.i);
+        const emptyDays = sizes
+          .filter((s) => s.n === 0)
+          .slice(0, 5)
+          .map((s) => s.i);
         const biggest = nonEmpty[nonEmpty.length - 1].i;
         const wanted = [...new Set([...medianDays, ...emptyDays, biggest])].sort((a, b) => a - b);
         moveTo(wanted[0] - 1);
-        await addSource(ctx, { kind: 'git', name: 'support', location: `file://${remote}`, options: { path: 'support/', urlTemplate: 'learn-support' } });
+        await addSource(ctx, {
+          kind: 'git',
+          name: 'support',
+          location: `file://${remote}`,
+          options: { path: 'support/', urlTemplate: 'learn-support' },
+        });
         await scanAll(ctx, {});
         const out: Record<string, number[]> = { median: [], empty: [], biggest: [] };
         const changes: Record<string, number[]> = { median: [], empty: [], biggest: [] };

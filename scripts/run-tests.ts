@@ -25,7 +25,11 @@ const files = [...findTests('src'), ...findTests('test')]
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const stream = run({ files, concurrency: Number(process.env.KBWATCH_TEST_CONCURRENCY ?? 2), timeout: 20 * 60_000 });
+const stream = run({
+  files,
+  concurrency: Number(process.env.KBWATCH_TEST_CONCURRENCY ?? 2),
+  timeout: 20 * 60_000,
+});
 stream.on('test:pass', (e) => {
   if (e.details.type === 'suite') return;
   if (e.skip || e.todo) skipped++;

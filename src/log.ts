@@ -10,7 +10,10 @@ export interface Logger {
   level: Level;
 }
 
-export function createLogger(level: Level = 'info', write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function createLogger(
+  level: Level = 'info',
+  write: (line: string) => void = (l) => process.stderr.write(l + '\n'),
+): Logger {
   const at = (lvl: Exclude<Level, 'silent'>) => (msg: string) => {
     if (ORDER[lvl] >= ORDER[level]) write(`${new Date().toISOString()} ${lvl.padEnd(5)} ${msg}`);
   };

@@ -18,7 +18,10 @@ export interface AccountsTestContext {
   close(): Promise<void>;
 }
 
-export async function accountsContext(dialect: Dialect, env: Record<string, string> = {}): Promise<AccountsTestContext> {
+export async function accountsContext(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+): Promise<AccountsTestContext> {
   const store = await createStore(dialect);
   const sink = await startSmtpSink();
   const config = loadConfig({

@@ -22,8 +22,17 @@ async function signedIn(base: string, email: string, password: string): Promise<
 
 export async function startAdminWeb(dialect: Dialect): Promise<AdminWebTest> {
   const s = await startWebServer(dialect);
-  const admin = await addUser(s.ctx, { email: 'admin@example.org', password: 'admin password', confirmed: true, admin: true });
-  const member = await addUser(s.ctx, { email: 'member@example.org', password: 'member password', confirmed: true });
+  const admin = await addUser(s.ctx, {
+    email: 'admin@example.org',
+    password: 'admin password',
+    confirmed: true,
+    admin: true,
+  });
+  const member = await addUser(s.ctx, {
+    email: 'member@example.org',
+    password: 'member password',
+    confirmed: true,
+  });
   return {
     ...s,
     admin: await signedIn(s.url, 'admin@example.org', 'admin password'),

@@ -10,14 +10,37 @@ export { insertArticle, insertSource, insertTechnology } from './factories.ts';
 type Db = Kysely<Database>;
 
 /** Records a path of an article (its current one, or an old one that keeps working). */
-export async function insertArticlePath(db: Db, sourceId: number, articleId: number, path: string, current = true): Promise<void> {
-  await db.insertInto('article_paths').values({ source_id: sourceId, path, article_id: articleId, current: current ? 1 : 0 }).execute();
+export async function insertArticlePath(
+  db: Db,
+  sourceId: number,
+  articleId: number,
+  path: string,
+  current = true,
+): Promise<void> {
+  await db
+    .insertInto('article_paths')
+    .values({ source_id: sourceId, path, article_id: articleId, current: current ? 1 : 0 })
+    .execute();
 }
 
-export async function insertScan(db: Db, sourceId: number, at: string, status: 'running' | 'ok' | 'failed' = 'ok'): Promise<number> {
+export async function insertScan(
+  db: Db,
+  sourceId: number,
+  at: string,
+  status: 'running' | 'ok' | 'failed' = 'ok',
+): Promise<number> {
   const row = await db
     .insertInto('scans')
-    .values({ source_id: sourceId, started_at: at, finished_at: status === 'running' ? null : at, status, counts: '{}', from_ref: null, to_ref: null, message: null })
+    .values({
+      source_id: sourceId,
+      started_at: at,
+      finished_at: status === 'running' ? null : at,
+      status,
+      counts: '{}',
+      from_ref: null,
+      to_ref: null,
+      message: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -91,7 +114,11 @@ export async function insertChange(db: Db, c: ChangeInput): Promise<number> {
   return row.id;
 }
 
-export async function insertUserRow(db: Db, email: string, opts: { admin?: boolean; confirmed?: boolean } = {}): Promise<number> {
+export async function insertUserRow(
+  db: Db,
+  email: string,
+  opts: { admin?: boolean; confirmed?: boolean } = {},
+): Promise<number> {
   const row = await db
     .insertInto('users')
     .values({
@@ -113,7 +140,13 @@ export async function insertUserRow(db: Db, email: string, opts: { admin?: boole
   return row.id;
 }
 
-export async function insertDigest(db: Db, userId: number, period: string, status: 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed', lastError: string | null = null): Promise<number> {
+export async function insertDigest(
+  db: Db,
+  userId: number,
+  period: string,
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed',
+  lastError: string | null = null,
+): Promise<number> {
   const row = await db
     .insertInto('digests')
     .values({

@@ -15,7 +15,15 @@ import assert from 'node:assert/strict';
 import type { Browser as Chromium, BrowserContext, Page } from 'playwright-core';
 import { closeMailer } from '../src/deliver/mailer.ts';
 import { seriousViolations } from './axe.ts';
-import { insertArticle, insertArticlePath, insertChange, insertRevision, insertScan, insertSource, insertTechnology } from './api-factories.ts';
+import {
+  insertArticle,
+  insertArticlePath,
+  insertChange,
+  insertRevision,
+  insertScan,
+  insertSource,
+  insertTechnology,
+} from './api-factories.ts';
 import { pathOf } from './browser.ts';
 import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium.ts';
 import { linkIn } from './smtp-sink.ts';
@@ -37,9 +45,17 @@ async function seed(w: WebTest): Promise<Seeded> {
   const db = w.ctx.store.db;
   const source = await insertSource(db, 'support-docs');
   const tech = {
-    server: await insertTechnology(db, { slug: 'windows-server-2019', name: 'Windows Server 2019', kind: 'product' }),
+    server: await insertTechnology(db, {
+      slug: 'windows-server-2019',
+      name: 'Windows Server 2019',
+      kind: 'product',
+    }),
     winsock: await insertTechnology(db, { slug: 'kbwinsock', name: 'kbWinsock', kind: 'keyword' }),
-    exchange: await insertTechnology(db, { slug: 'exchange-online', name: 'Exchange Online', kind: 'product' }),
+    exchange: await insertTechnology(db, {
+      slug: 'exchange-online',
+      name: 'Exchange Online',
+      kind: 'product',
+    }),
   };
   const winsock = await insertArticle(db, {
     sourceId: source,
@@ -53,18 +69,78 @@ async function seed(w: WebTest): Promise<Seeded> {
     technologies: [tech.server, tech.winsock],
     lastChanged: '2024-01-20T03:00:00.000Z',
   });
-  await insertArticle(db, { sourceId: source, kb: 100001, title: 'Windows Server does not boot after an update', body: 'The server stops at a black screen.', products: ['Windows Server 2019'], technologies: [tech.server], lastChanged: '2024-01-18T03:00:00.000Z' });
-  await insertArticle(db, { sourceId: source, title: 'Exchange Online mail flow troubleshooting', body: 'Connectors and mail flow rules.', products: ['Exchange Online'], technologies: [tech.exchange], lastChanged: '2024-01-19T03:00:00.000Z' });
+  await insertArticle(db, {
+    sourceId: source,
+    kb: 100001,
+    title: 'Windows Server does not boot after an update',
+    body: 'The server stops at a black screen.',
+    products: ['Windows Server 2019'],
+    technologies: [tech.server],
+    lastChanged: '2024-01-18T03:00:00.000Z',
+  });
+  await insertArticle(db, {
+    sourceId: source,
+    title: 'Exchange Online mail flow troubleshooting',
+    body: 'Connectors and mail flow rules.',
+    products: ['Exchange Online'],
+    technologies: [tech.exchange],
+    lastChanged: '2024-01-19T03:00:00.000Z',
+  });
   await insertArticlePath(db, source, winsock, WINSOCK_PATH);
-  const rev = (number: string, seenAt: string, text: string) => insertRevision(db, { articleId: winsock, sourceId: source, number, seenAt, text, title: WINSOCK_TITLE, path: WINSOCK_PATH });
-  const first = await rev('1.0', '2024-01-10T03:00:00.000Z', 'Intro line.\nSet SO_REUSEADDR on the listening socket.\nClosing line.');
-  const second = await rev('2.0', '2024-01-20T03:00:00.000Z', 'Intro line.\nSet SO_EXCLUSIVEADDRUSE on the listening socket.\nClosing line.');
-  await db.updateTable('articles').set({ revision: '2.0', revision_count: 2 }).where('id', '=', winsock).execute();
+  const rev = (number: string, seenAt: string, text: string) =>
+    insertRevision(db, {
+      articleId: winsock,
+      sourceId: source,
+      number,
+      seenAt,
+      text,
+      title: WINSOCK_TITLE,
+      path: WINSOCK_PATH,
+    });
+  const first = await rev(
+    '1.0',
+    '2024-01-10T03:00:00.000Z',
+    'Intro line.\nSet SO_REUSEADDR on the listening socket.\nClosing line.',
+  );
+  const second = await rev(
+    '2.0',
+    '2024-01-20T03:00:00.000Z',
+    'Intro line.\nSet SO_EXCLUSIVEADDRUSE on the listening socket.\nClosing line.',
+  );
+  await db
+    .updateTable('articles')
+    .set({ revision: '2.0', revision_count: 2 })
+    .where('id', '=', winsock)
+    .execute();
   const scan = await insertScan(db, source, '2024-01-20T03:00:00.000Z');
-  await insertChange(db, { scanId: scan, sourceId: source, articleId: winsock, kind: 'new', title: WINSOCK_TITLE, kb: 127144, path: WINSOCK_PATH, detectedAt: '2024-01-10T03:00:00.000Z', revisionId: first });
-  await insertChange(db, { scanId: scan, sourceId: source, articleId: winsock, kind: 'updated', title: WINSOCK_TITLE, kb: 127144, path: WINSOCK_PATH, detectedAt: '2024-01-20T03:00:00.000Z', revisionId: second });
+  await insertChange(db, {
+    scanId: scan,
+    sourceId: source,
+    articleId: winsock,
+    kind: 'new',
+    title: WINSOCK_TITLE,
+    kb: 127144,
+    path: WINSOCK_PATH,
+    detectedAt: '2024-01-10T03:00:00.000Z',
+    revisionId: first,
+  });
+  await insertChange(db, {
+    scanId: scan,
+    sourceId: source,
+    articleId: winsock,
+    kind: 'updated',
+    title: WINSOCK_TITLE,
+    kb: 127144,
+    path: WINSOCK_PATH,
+    detectedAt: '2024-01-20T03:00:00.000Z',
+    revisionId: second,
+  });
   await db.updateTable('technologies').set({ article_count: 2 }).where('id', '=', tech.server).execute();
-  await db.updateTable('technologies').set({ article_count: 1 }).where('id', 'in', [tech.winsock, tech.exchange]).execute();
+  await db
+    .updateTable('technologies')
+    .set({ article_count: 1 })
+    .where('id', 'in', [tech.winsock, tech.exchange])
+    .execute();
   return { first, second };
 }
 
@@ -92,7 +168,8 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
     context = await chromium.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
     return context.newPage();
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `journey-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(ARTIFACTS, `journey-${name}.png`), fullPage: true });
   const path = (page: Page) => {
     const u = new URL(page.url());
     return u.pathname + u.search + u.hash;
@@ -125,7 +202,11 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
     await page.getByRole('button', { name: 'Send feedback' }).click();
     assert.equal(path(page), '/kb/127144?feedback=pending#feedback');
     assert.match(await page.locator('#feedback [role=status]').innerText(), /once a moderator has read it/);
-    const feedback = await w.ctx.store.db.selectFrom('feedback').select('status').where('body', '=', 'SO_EXCLUSIVEADDRUSE fixed our second listener.').execute();
+    const feedback = await w.ctx.store.db
+      .selectFrom('feedback')
+      .select('status')
+      .where('body', '=', 'SO_EXCLUSIVEADDRUSE fixed our second listener.')
+      .execute();
     assert.deepEqual(feedback, [{ status: 'pending' }]);
     await shot(page, '04-feedback-pending');
 
@@ -185,7 +266,8 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
     await shot(page, '10-advanced-form');
     await page.locator('form.advanced').getByRole('button', { name: 'Search' }).click();
 
-    const query = 'winsock "listening port" -linux product:"Windows Server 2019" keyword:kbWinsock updated:>=2024-01-01 updated:<=2024-01-31';
+    const query =
+      'winsock "listening port" -linux product:"Windows Server 2019" keyword:kbWinsock updated:>=2024-01-01 updated:<=2024-01-31';
     const url = new URL(page.url());
     assert.equal(url.pathname, '/search');
     assert.equal(url.searchParams.get('q'), query);
@@ -197,8 +279,10 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
 
     await page.getByRole('link', { name: 'Refine in advanced search' }).click();
     assert.equal(new URL(page.url()).pathname, '/search/advanced');
-    for (const [label, value] of fields) assert.equal(await page.getByLabel(label, { exact: true }).inputValue(), value, label);
-    for (const label of ['Any of these words', 'KB number', 'Query']) assert.equal(await page.getByLabel(label, { exact: true }).inputValue(), '', label);
+    for (const [label, value] of fields)
+      assert.equal(await page.getByLabel(label, { exact: true }).inputValue(), value, label);
+    for (const label of ['Any of these words', 'KB number', 'Query'])
+      assert.equal(await page.getByLabel(label, { exact: true }).inputValue(), '', label);
     assert.equal(await page.getByLabel('Sort results by').inputValue(), 'date');
     await shot(page, '12-advanced-refilled');
   });
@@ -212,9 +296,18 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
     assert.equal(path(page), `/kb/127144/diff?from=${seeded.first}&to=${seeded.second}`);
     const ins = await page.locator('.diff ins').allInnerTexts();
     const del = await page.locator('.diff del').allInnerTexts();
-    assert.ok(ins.some((t) => t.includes('SO_EXCLUSIVEADDRUSE')), `inserted: ${JSON.stringify(ins)}`);
-    assert.ok(del.some((t) => t.includes('SO_REUSEADDR')), `deleted: ${JSON.stringify(del)}`);
-    assert.ok(!ins.concat(del).some((t) => t.includes('Intro line')), 'unchanged lines are neither inserted nor deleted');
+    assert.ok(
+      ins.some((t) => t.includes('SO_EXCLUSIVEADDRUSE')),
+      `inserted: ${JSON.stringify(ins)}`,
+    );
+    assert.ok(
+      del.some((t) => t.includes('SO_REUSEADDR')),
+      `deleted: ${JSON.stringify(del)}`,
+    );
+    assert.ok(
+      !ins.concat(del).some((t) => t.includes('Intro line')),
+      'unchanged lines are neither inserted nor deleted',
+    );
     await shot(page, '13-revision-diff');
   });
 });

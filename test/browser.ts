@@ -32,7 +32,12 @@ export class Browser {
     }
   }
 
-  async request(method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<Page> {
+  async request(
+    method: string,
+    path: string,
+    form?: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Page> {
     const url = new URL(path, this.base);
     const res = await fetch(url, {
       method,
@@ -45,7 +50,12 @@ export class Browser {
       body: form ? new URLSearchParams(form).toString() : undefined,
     });
     this.remember(res);
-    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get('location') };
+    return {
+      status: res.status,
+      headers: res.headers,
+      text: await res.text(),
+      location: res.headers.get('location'),
+    };
   }
 
   get(path: string): Promise<Page> {

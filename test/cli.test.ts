@@ -17,20 +17,45 @@ for (const dialect of DIALECTS) {
 
     test('sources, scan --json, --ref, search, article, changes', { skip, timeout: 240_000 }, async () => {
       const tdb = await createDatabase(dialect);
-      const env = { KBWATCH_DATABASE_URL: tdb.url, KBWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'kbwatch-cli-')), KBWATCH_LOG_LEVEL: 'warn' };
+      const env = {
+        KBWATCH_DATABASE_URL: tdb.url,
+        KBWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'kbwatch-cli-')),
+        KBWATCH_LOG_LEVEL: 'warn',
+      };
       const kb = (args: string[]) => runKbwatch(args, env);
       try {
         assert.equal((await kb(['migrate'])).code, 0);
         const repo = new GitFixture();
-        repo.write('support/net/winsock-backlog.md', article({ title: 'Winsock listen backlog limit', kb: 127144, products: 'Windows NT Server 4.0' }));
+        repo.write(
+          'support/net/winsock-backlog.md',
+          article({ title: 'Winsock listen backlog limit', kb: 127144, products: 'Windows NT Server 4.0' }),
+        );
         repo.write('support/net/dns-cache.md', article({ title: 'DNS client cache', kb: 318803 }));
         const day1 = repo.commit('day 1');
-        repo.write('support/net/dns-cache.md', article({ title: 'DNS client cache', kb: 318803, body: 'Run ipconfig /flushdns to clear the cache, then restart the DNS client service.' }));
+        repo.write(
+          'support/net/dns-cache.md',
+          article({
+            title: 'DNS client cache',
+            kb: 318803,
+            body: 'Run ipconfig /flushdns to clear the cache, then restart the DNS client service.',
+          }),
+        );
         repo.move('support/net/winsock-backlog.md', 'support/networking/winsock-backlog.md');
         repo.write('support/net/smb.md', article({ title: 'SMB signing', custom: 'sap:smb, kbSMB' }));
         repo.commit('day 2');
 
-        const added = await kb(['source', 'add', 'git', repo.url, '--name', 'fixture', '--path', 'support/', '--url-template', 'https://example.test/{path}']);
+        const added = await kb([
+          'source',
+          'add',
+          'git',
+          repo.url,
+          '--name',
+          'fixture',
+          '--path',
+          'support/',
+          '--url-template',
+          'https://example.test/{path}',
+        ]);
         assert.equal(added.code, 0, added.stderr);
         const dup = await kb(['source', 'add', 'git', repo.url, '--name', 'fixture']);
         assert.equal(dup.code, 1);
@@ -39,22 +64,37 @@ for (const dialect of DIALECTS) {
         assert.equal(bad.code, 1);
         assert.match(bad.stderr, /https, ssh or file/);
         const list = JSON.parse((await kb(['source', 'list', '--json'])).stdout);
-        assert.deepEqual(list.map((s: { name: string }) => s.name), ['fixture']);
+        assert.deepEqual(
+          list.map((s: { name: string }) => s.name),
+          ['fixture'],
+        );
 
         const first = await kb(['scan', '--json', '--ref', day1]);
         assert.equal(first.code, 0, first.stderr);
         const r1 = JSON.parse(first.stdout);
         assert.equal(r1.sources[0].name, 'fixture');
         assert.equal(r1.sources[0].ref, day1);
-        assert.deepEqual(Object.keys(r1.sources[0].counts).sort(), ['errors', 'metadata', 'moved', 'new', 'removed', 'unchanged', 'updated']);
+        assert.deepEqual(Object.keys(r1.sources[0].counts).sort(), [
+          'errors',
+          'metadata',
+          'moved',
+          'new',
+          'removed',
+          'unchanged',
+          'updated',
+        ]);
         assert.equal(r1.sources[0].counts.new, 2);
-        for (const c of r1.sources[0].changes) assert.deepEqual(Object.keys(c).sort(), ['kb', 'kind', 'path', 'previousPath', 'title']);
+        for (const c of r1.sources[0].changes)
+          assert.deepEqual(Object.keys(c).sort(), ['kb', 'kind', 'path', 'previousPath', 'title']);
 
         const second = JSON.parse((await kb(['scan', '--json'])).stdout).sources[0];
         const byPath = Object.fromEntries(second.changes.map((c: { path: string }) => [c.path, c]));
         assert.equal(byPath['support/net/dns-cache.md'].kind, 'updated');
         assert.equal(byPath['support/networking/winsock-backlog.md'].kind, 'moved');
-        assert.equal(byPath['support/networking/winsock-backlog.md'].previousPath, 'support/net/winsock-backlog.md');
+        assert.equal(
+          byPath['support/networking/winsock-backlog.md'].previousPath,
+          'support/net/winsock-backlog.md',
+        );
         assert.equal(byPath['support/net/smb.md'].kind, 'new');
 
         const again = JSON.parse((await kb(['scan', '--json'])).stdout).sources[0];
@@ -91,9 +131,17 @@ for (const dialect of DIALECTS) {
       try {
         const store = openStore(tdb.url);
         const first = Object.keys(MIGRATIONS)[0];
-        await new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS }, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' }).migrateTo(first);
+        await new Migrator({
+          db: store.db,
+          provider: { getMigrations: async () => MIGRATIONS },
+          migrationTableName: 'schema_migrations',
+          migrationLockTableName: 'schema_migrations_lock',
+        }).migrateTo(first);
         await store.close();
-        const env = { KBWATCH_DATABASE_URL: tdb.url, KBWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'kbwatch-cli-')) };
+        const env = {
+          KBWATCH_DATABASE_URL: tdb.url,
+          KBWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'kbwatch-cli-')),
+        };
         const refused = await runKbwatch(['source', 'list'], env);
         assert.equal(refused.code, 1);
         assert.match(refused.stderr, /older than this program.*kbwatch migrate/);

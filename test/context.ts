@@ -7,7 +7,10 @@ import { createContext, type Context } from '../src/context.ts';
 import { createLogger } from '../src/log.ts';
 import type { Store } from '../src/store/db.ts';
 
-export function testConfig(store: Store, overrides: { now?: string; dataDir?: string; env?: Record<string, string> } = {}): Config {
+export function testConfig(
+  store: Store,
+  overrides: { now?: string; dataDir?: string; env?: Record<string, string> } = {},
+): Config {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'kbwatch-data-'));
   return loadConfig({
     KBWATCH_DATA_DIR: dataDir,
@@ -20,7 +23,10 @@ export function testConfig(store: Store, overrides: { now?: string; dataDir?: st
   });
 }
 
-export function testContext(store: Store, overrides: { now?: string; dataDir?: string; env?: Record<string, string> } = {}): Context {
+export function testContext(
+  store: Store,
+  overrides: { now?: string; dataDir?: string; env?: Record<string, string> } = {},
+): Context {
   const config = testConfig(store, overrides);
   return createContext(config, store, createLogger(config.logLevel));
 }

@@ -24,7 +24,11 @@ export interface DigestBench {
   sourceId: number;
   tech: { winsrv: number; sql: number; exchange: number };
   /** Publishes a new article (with a `new` change); returns the article id. */
-  publish(title: string, technologies: number[], opts?: { kb?: number | null; body?: string }): Promise<number>;
+  publish(
+    title: string,
+    technologies: number[],
+    opts?: { kb?: number | null; body?: string },
+  ): Promise<number>;
   /** Records an `updated` change of an article. */
   update(articleId: number, opts?: { minor?: boolean }): Promise<number>;
   /** One tick as if at `at`: compose what is due, send everything claimable. */
@@ -37,7 +41,13 @@ let kbCounter = 900_000;
 export async function digestBench(dialect: Dialect, faults: FaultOptions = {}): Promise<DigestBench> {
   const store = await createStore(dialect);
   const sink = await startFaultSink(faults);
-  const ctx = testContext(store, { env: { KBWATCH_SMTP_URL: sink.url, KBWATCH_BASE_URL: BASE_URL, KBWATCH_MAIL_FROM: 'kbwatch <digest@kbwatch.example>' } });
+  const ctx = testContext(store, {
+    env: {
+      KBWATCH_SMTP_URL: sink.url,
+      KBWATCH_BASE_URL: BASE_URL,
+      KBWATCH_MAIL_FROM: 'kbwatch <digest@kbwatch.example>',
+    },
+  });
   const mailer = createMailer(ctx.config);
   const db = store.db;
   const sourceId = await insertSource(db, 'support');
@@ -56,11 +66,18 @@ export async function digestBench(dialect: Dialect, faults: FaultOptions = {}): 
     tech,
     async publish(title, technologies, opts = {}) {
       const kb = opts.kb === undefined ? ++kbCounter : opts.kb;
-      const articleId = await insertArticle(db, { sourceId, title, kb, body: opts.body ?? `About ${title}.`, technologies });
+      const articleId = await insertArticle(db, {
+        sourceId,
+        title,
+        kb,
+        body: opts.body ?? `About ${title}.`,
+        technologies,
+      });
       await insertChange(db, { scanId, sourceId, articleId, kind: 'new' });
       return articleId;
     },
-    update: (articleId, opts = {}) => insertChange(db, { scanId, sourceId, articleId, kind: 'updated', minor: opts.minor }),
+    update: (articleId, opts = {}) =>
+      insertChange(db, { scanId, sourceId, articleId, kind: 'updated', minor: opts.minor }),
     tick(at, send = {}) {
       const when = new Date(at);
       const tickCtx: Context = { ...ctx, now: () => new Date(when.getTime()) };

@@ -23,7 +23,11 @@ async function usersFollowing(b: DigestBench, n: number, prefix: string): Promis
 }
 
 async function unsent(b: DigestBench): Promise<number> {
-  const r = await b.store.db.selectFrom('digests').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', ['queued', 'sending']).executeTakeFirstOrThrow();
+  const r = await b.store.db
+    .selectFrom('digests')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', 'in', ['queued', 'sending'])
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -31,7 +35,11 @@ for (const dialect of DIALECTS) {
   const reason = await skipReason(dialect);
   describe(`digest delivery on ${dialect}`, { skip: reason }, () => {
     it('delivers every digest exactly once through 421/451 answers and dropped connections', async () => {
-      const b = await digestBench(dialect, { tempFailRate: 0.3, dropRate: 0.1, seed: dialect === 'sqlite' ? 7 : 8 });
+      const b = await digestBench(dialect, {
+        tempFailRate: 0.3,
+        dropRate: 0.1,
+        seed: dialect === 'sqlite' ? 7 : 8,
+      });
       try {
         const emails = await usersFollowing(b, 60, 'flaky');
         await b.publish('Kerberos errors after the update', [b.tech.winsrv]);
@@ -40,13 +48,20 @@ for (const dialect of DIALECTS) {
           await b.tick('2026-10-20T08:00:00Z', { maxAttempts: 12, concurrency: 4 });
           await new Promise((r) => setTimeout(r, 60));
         } while ((await unsent(b)) > 0 && ++rounds < 100);
-        assert.ok(b.sink.stats.tempFailed > 5 && b.sink.stats.dropped > 0, `faults happened: ${JSON.stringify(b.sink.stats)}`);
+        assert.ok(
+          b.sink.stats.tempFailed > 5 && b.sink.stats.dropped > 0,
+          `faults happened: ${JSON.stringify(b.sink.stats)}`,
+        );
         const counts = b.sink.countByRecipient();
-        for (const email of emails) assert.equal(counts.get(email), 1, `${email} received ${counts.get(email) ?? 0} messages`);
+        for (const email of emails)
+          assert.equal(counts.get(email), 1, `${email} received ${counts.get(email) ?? 0} messages`);
         const rows = await listOutbox(b.store.db);
         assert.equal(rows.length, 60);
         assert.ok(rows.every((r) => r.status === 'sent'));
-        assert.ok(rows.some((r) => r.attempts > 1), 'some needed more than one attempt');
+        assert.ok(
+          rows.some((r) => r.attempts > 1),
+          'some needed more than one attempt',
+        );
       } finally {
         await b.close();
       }
@@ -58,7 +73,23 @@ for (const dialect of DIALECTS) {
         const user = await insertDigestUser(b.store.db, { email: 'legacy@example.org' });
         await b.store.db
           .insertInto('digests')
-          .values({ user_id: user, period: '2026-10-19', status: 'queued', to_address: 'legacy@example.org', message_id: 'legacy-1@kbwatch.example', subject: 'Legacy', text_body: 'plain body', html_body: '<p>html body</p>', headers: '{}', items: '[]', item_count: 0, from_change_id: 0, to_change_id: 0, attempts: 0, created_at: '2026-10-19T08:00:00Z' })
+          .values({
+            user_id: user,
+            period: '2026-10-19',
+            status: 'queued',
+            to_address: 'legacy@example.org',
+            message_id: 'legacy-1@kbwatch.example',
+            subject: 'Legacy',
+            text_body: 'plain body',
+            html_body: '<p>html body</p>',
+            headers: '{}',
+            items: '[]',
+            item_count: 0,
+            from_change_id: 0,
+            to_change_id: 0,
+            attempts: 0,
+            created_at: '2026-10-19T08:00:00Z',
+          })
           .execute();
         await b.tick('2026-10-20T08:00:00Z');
         const [mail] = await b.sink.to('legacy@example.org');
@@ -82,22 +113,44 @@ for (const dialect of DIALECTS) {
           assert.equal(failed?.status, 'failed');
           assert.match(failed!.error ?? '', /550/);
         }
-        const user = await b.store.db.selectFrom('users').select(['hard_bounces', 'suppressed_at']).where('id', '=', gone).executeTakeFirstOrThrow();
+        const user = await b.store.db
+          .selectFrom('users')
+          .select(['hard_bounces', 'suppressed_at'])
+          .where('id', '=', gone)
+          .executeTakeFirstOrThrow();
         assert.equal(user.hard_bounces, 3);
         assert.equal(user.suppressed_at, '2026-10-22T08:00:00.000Z');
         await b.publish('Article of the 23rd', [b.tech.winsrv]);
         const after = await b.tick('2026-10-23T08:00:00Z');
-        assert.deepEqual(after.digests.map((d) => d.user), [ok], 'no digest is composed for a suppressed address');
+        assert.deepEqual(
+          after.digests.map((d) => d.user),
+          [ok],
+          'no digest is composed for a suppressed address',
+        );
 
         const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'outbox', '--json'], {
-          env: { ...process.env, KBWATCH_DATABASE_URL: b.store.url, KBWATCH_SECRET: 'x', KBWATCH_LOG_LEVEL: 'error' },
+          env: {
+            ...process.env,
+            KBWATCH_DATABASE_URL: b.store.url,
+            KBWATCH_SECRET: 'x',
+            KBWATCH_LOG_LEVEL: 'error',
+          },
           encoding: 'utf8',
         });
         assert.equal(cli.status, 0, cli.stderr);
-        const rows = JSON.parse(cli.stdout) as { user: string; status: string; lastError: string | null; attempts: number; sentAt: string | null; period: string }[];
+        const rows = JSON.parse(cli.stdout) as {
+          user: string;
+          status: string;
+          lastError: string | null;
+          attempts: number;
+          sentAt: string | null;
+          period: string;
+        }[];
         const failed = rows.filter((r) => r.user === 'gone@example.org');
         assert.equal(failed.length, 3);
-        assert.ok(failed.every((r) => r.status === 'failed' && /550/.test(r.lastError ?? '') && r.sentAt === null));
+        assert.ok(
+          failed.every((r) => r.status === 'failed' && /550/.test(r.lastError ?? '') && r.sentAt === null),
+        );
         assert.equal(rows.filter((r) => r.user === ok && r.status === 'sent').length, 4);
       } finally {
         await b.close();

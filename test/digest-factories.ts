@@ -12,7 +12,16 @@ type Db = Kysely<Database>;
 export async function insertScan(db: Db, sourceId: number, at = '2026-10-20T03:00:00.000Z'): Promise<number> {
   const row = await db
     .insertInto('scans')
-    .values({ source_id: sourceId, started_at: at, finished_at: at, from_ref: null, to_ref: null, status: 'ok', counts: '{}', message: null })
+    .values({
+      source_id: sourceId,
+      started_at: at,
+      finished_at: at,
+      from_ref: null,
+      to_ref: null,
+      status: 'ok',
+      counts: '{}',
+      message: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -30,9 +39,17 @@ export interface ChangeInput {
 
 /** Inserts a change row for an article (title, kb and path copied from the article). */
 export async function insertChange(db: Db, c: ChangeInput): Promise<number> {
-  const a = await db.selectFrom('articles').select(['kb', 'title', 'path']).where('id', '=', c.articleId).executeTakeFirstOrThrow();
+  const a = await db
+    .selectFrom('articles')
+    .select(['kb', 'title', 'path'])
+    .where('id', '=', c.articleId)
+    .executeTakeFirstOrThrow();
   const kind = c.kind ?? 'new';
-  const summary = c.summary ?? (kind === 'updated' ? { sections: ['Resolution'], wordsAdded: 25, wordsRemoved: 4, minor: Boolean(c.minor) } : null);
+  const summary =
+    c.summary ??
+    (kind === 'updated'
+      ? { sections: ['Resolution'], wordsAdded: 25, wordsRemoved: 4, minor: Boolean(c.minor) }
+      : null);
   const row = await db
     .insertInto('changes')
     .values({
@@ -88,7 +105,12 @@ export async function insertDigestUser(db: Db, u: DigestUserInput): Promise<numb
   return row.id;
 }
 
-export async function subscribe(db: Db, userId: number, target: { technologyId: number } | { query: string }, flags: { paused?: boolean; muted?: boolean } = {}): Promise<number> {
+export async function subscribe(
+  db: Db,
+  userId: number,
+  target: { technologyId: number } | { query: string },
+  flags: { paused?: boolean; muted?: boolean } = {},
+): Promise<number> {
   const row = await db
     .insertInto('subscriptions')
     .values({

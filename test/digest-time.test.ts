@@ -27,8 +27,18 @@ interface Who {
 const USERS: Who[] = [
   { email: 'honolulu@example.org', timeZone: 'Pacific/Honolulu', digestHour: 7, offset: () => -600 },
   { email: 'kathmandu@example.org', timeZone: 'Asia/Kathmandu', digestHour: 7, offset: () => 345 },
-  { email: 'berlin2@example.org', timeZone: 'Europe/Berlin', digestHour: 2, offset: (t) => (t < BERLIN_CET_FROM ? 120 : 60) },
-  { email: 'berlin7@example.org', timeZone: 'Europe/Berlin', digestHour: 7, offset: (t) => (t < BERLIN_CET_FROM ? 120 : 60) },
+  {
+    email: 'berlin2@example.org',
+    timeZone: 'Europe/Berlin',
+    digestHour: 2,
+    offset: (t) => (t < BERLIN_CET_FROM ? 120 : 60),
+  },
+  {
+    email: 'berlin7@example.org',
+    timeZone: 'Europe/Berlin',
+    digestHour: 7,
+    offset: (t) => (t < BERLIN_CET_FROM ? 120 : 60),
+  },
 ];
 
 /** Articles are published twice a day, just before the tick at the same instant. */
@@ -59,7 +69,11 @@ for (const dialect of DIALECTS) {
       const b = await digestBench(dialect);
       try {
         for (const u of USERS) {
-          const id = await insertDigestUser(b.store.db, { email: u.email, timeZone: u.timeZone, digestHour: u.digestHour });
+          const id = await insertDigestUser(b.store.db, {
+            email: u.email,
+            timeZone: u.timeZone,
+            digestHour: u.digestHour,
+          });
           await subscribe(b.store.db, id, { technologyId: b.tech.winsrv });
         }
         const published: string[] = [];
@@ -81,21 +95,49 @@ for (const dialect of DIALECTS) {
             .execute();
           const expected = expectedDigests(u);
           assert.ok(expected.length >= 5, `${u.email}: the simulation covers at least five local days`);
-          assert.deepEqual(rows.map((r) => ({ period: r.period, at: r.created_at })), expected, u.email);
+          assert.deepEqual(
+            rows.map((r) => ({ period: r.period, at: r.created_at })),
+            expected,
+            u.email,
+          );
           assert.ok(rows.every((r) => r.status === 'sent'));
           const mails = await b.sink.to(u.email);
           assert.equal(mails.length, rows.length, `${u.email}: one mail per digest`);
-          assert.equal(new Set(mails.map((m) => m.messageId)).size, mails.length, `${u.email}: Message-IDs differ per period`);
-          const titles = rows.flatMap((r) => (JSON.parse(r.items) as { title: string }[]).map((i) => i.title));
+          assert.equal(
+            new Set(mails.map((m) => m.messageId)).size,
+            mails.length,
+            `${u.email}: Message-IDs differ per period`,
+          );
+          const titles = rows.flatMap((r) =>
+            (JSON.parse(r.items) as { title: string }[]).map((i) => i.title),
+          );
           assert.equal(new Set(titles).size, titles.length, `${u.email}: no article twice`);
           const lastAt = rows[rows.length - 1].created_at;
-          assert.deepEqual(titles.sort(), published.filter((p) => p.slice(10) <= lastAt).sort(), `${u.email}: nothing lost`);
+          assert.deepEqual(
+            titles.sort(),
+            published.filter((p) => p.slice(10) <= lastAt).sort(),
+            `${u.email}: nothing lost`,
+          );
         }
         const berlin2 = expectedDigests(USERS[2]).find((d) => d.period === '2026-10-25');
-        assert.equal(berlin2?.at, '2026-10-25T00:00:00.000Z', 'the first 02:00 (CEST); the repeated 02:00 (CET, 01:00Z) sends nothing more');
-        assert.equal(expectedDigests(USERS[2]).find((d) => d.period === '2026-10-26')?.at, '2026-10-26T01:00:00.000Z');
-        assert.equal(expectedDigests(USERS[3]).find((d) => d.period === '2026-10-25')?.at, '2026-10-25T06:00:00.000Z');
-        assert.equal(expectedDigests(USERS[1])[1]?.at.slice(11), '01:15:00.000Z', 'Kathmandu 07:00 is 01:15Z');
+        assert.equal(
+          berlin2?.at,
+          '2026-10-25T00:00:00.000Z',
+          'the first 02:00 (CEST); the repeated 02:00 (CET, 01:00Z) sends nothing more',
+        );
+        assert.equal(
+          expectedDigests(USERS[2]).find((d) => d.period === '2026-10-26')?.at,
+          '2026-10-26T01:00:00.000Z',
+        );
+        assert.equal(
+          expectedDigests(USERS[3]).find((d) => d.period === '2026-10-25')?.at,
+          '2026-10-25T06:00:00.000Z',
+        );
+        assert.equal(
+          expectedDigests(USERS[1])[1]?.at.slice(11),
+          '01:15:00.000Z',
+          'Kathmandu 07:00 is 01:15Z',
+        );
       } finally {
         await b.close();
       }

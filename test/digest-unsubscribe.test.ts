@@ -47,35 +47,71 @@ for (const dialect of DIALECTS) {
         assert.equal(page.statusCode, 200);
         assert.match(page.body, /<form method="post" action="\/unsubscribe\?token=[^"]+">/);
         assert.match(page.body, /<button type="submit">Unsubscribe<\/button>/);
-        const active = await db.selectFrom('subscriptions').select('id').where('user_id', '=', reader).where('paused', '=', 0).execute();
+        const active = await db
+          .selectFrom('subscriptions')
+          .select('id')
+          .where('user_id', '=', reader)
+          .where('paused', '=', 0)
+          .execute();
         assert.equal(active.length, 2, 'a GET changes nothing');
 
-        const click = await app.inject({ method: 'POST', url: local(https), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+        const click = await app.inject({
+          method: 'POST',
+          url: local(https),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'List-Unsubscribe=One-Click',
+        });
         assert.equal(click.statusCode, 200, click.body);
         assert.match(click.body, /You are unsubscribed/);
         const multipart = await app.inject({
           method: 'POST',
           url: local(https),
           headers: { 'content-type': 'multipart/form-data; boundary=XyZ' },
-          payload: '--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ--\r\n',
+          payload:
+            '--XyZ\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--XyZ--\r\n',
         });
         assert.equal(multipart.statusCode, 200, 'a second click (multipart this time) is fine too');
-        const form = await app.inject({ method: 'POST', url: '/unsubscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${token}` });
+        const form = await app.inject({
+          method: 'POST',
+          url: '/unsubscribe',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `token=${token}`,
+        });
         assert.equal(form.statusCode, 200, 'the page form posts the token in the body');
-        const paused = await db.selectFrom('subscriptions').select('paused').where('user_id', '=', reader).execute();
+        const paused = await db
+          .selectFrom('subscriptions')
+          .select('paused')
+          .where('user_id', '=', reader)
+          .execute();
         assert.ok(paused.every((s) => s.paused === 1));
 
         const muteLink = mail.text!.match(/https:\/\/kbwatch\.example\/mute\?token=\S+/);
         assert.ok(muteLink, 'the reader got mute links');
         const [muterMail] = await b.sink.to('muter@example.org');
-        const links = [...muterMail.text!.matchAll(/^- (.+) \(mute: (\S+)\)$/gm)].map((m) => ({ label: m[1], url: m[2] }));
+        const links = [...muterMail.text!.matchAll(/^- (.+) \(mute: (\S+)\)$/gm)].map((m) => ({
+          label: m[1],
+          url: m[2],
+        }));
         const winsrvLink = links.find((l) => l.label === 'Windows Server')!;
         assert.equal((await app.inject({ method: 'GET', url: local(winsrvLink.url) })).statusCode, 200);
-        const muted = await app.inject({ method: 'POST', url: local(winsrvLink.url), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+        const muted = await app.inject({
+          method: 'POST',
+          url: local(winsrvLink.url),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: '',
+        });
         assert.equal(muted.statusCode, 200, muted.body);
         assert.match(muted.body, /Windows Server no longer appears/);
-        const flags = await db.selectFrom('subscriptions').select(['id', 'muted', 'paused']).where('user_id', '=', muter).orderBy('id').execute();
-        assert.deepEqual(flags, [{ id: muteMe, muted: 1, paused: 0 }, { id: keep, muted: 0, paused: 0 }]);
+        const flags = await db
+          .selectFrom('subscriptions')
+          .select(['id', 'muted', 'paused'])
+          .where('user_id', '=', muter)
+          .orderBy('id')
+          .execute();
+        assert.deepEqual(flags, [
+          { id: muteMe, muted: 1, paused: 0 },
+          { id: keep, muted: 0, paused: 0 },
+        ]);
 
         const forged = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
         for (const req of [
@@ -85,7 +121,11 @@ for (const dialect of DIALECTS) {
           { method: 'POST' as const, url: `/mute?token=${token}` },
           { method: 'GET' as const, url: '/mute?token=%3Cscript%3E' },
         ]) {
-          const res = await app.inject({ ...req, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: req.method === 'POST' ? 'List-Unsubscribe=One-Click' : undefined });
+          const res = await app.inject({
+            ...req,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: req.method === 'POST' ? 'List-Unsubscribe=One-Click' : undefined,
+          });
           assert.equal(res.statusCode, 400, `${req.method} ${req.url}`);
           assert.match(res.body, /This link does not work/);
           assert.ok(!res.body.includes('<script>'));
@@ -109,14 +149,28 @@ for (const dialect of DIALECTS) {
         await subscribe(b.store.db, user, { technologyId: b.tech.winsrv });
         await b.publish('Hyper-V replica errors', [b.tech.winsrv]);
         const report = await composeDue(b.ctx, new Date('2026-10-20T08:00:00Z'));
-        const row = await b.store.db.selectFrom('digests').select('headers').where('id', '=', report.queued[0].digestId).executeTakeFirstOrThrow();
-        const url = /<(https:[^>]+)>/.exec((JSON.parse(row.headers) as Record<string, string>)['List-Unsubscribe'])![1];
-        const res = await app.inject({ method: 'POST', url: local(url), headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+        const row = await b.store.db
+          .selectFrom('digests')
+          .select('headers')
+          .where('id', '=', report.queued[0].digestId)
+          .executeTakeFirstOrThrow();
+        const url = /<(https:[^>]+)>/.exec(
+          (JSON.parse(row.headers) as Record<string, string>)['List-Unsubscribe'],
+        )![1];
+        const res = await app.inject({
+          method: 'POST',
+          url: local(url),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'List-Unsubscribe=One-Click',
+        });
         assert.equal(res.statusCode, 200);
         const r = await b.tick('2026-10-20T08:05:00Z');
         assert.equal(r.delivery!.sent, 0);
         assert.equal(b.sink.accepted.length, 0);
-        const after = await b.store.db.selectFrom('digests').select(['status', 'last_error']).executeTakeFirstOrThrow();
+        const after = await b.store.db
+          .selectFrom('digests')
+          .select(['status', 'last_error'])
+          .executeTakeFirstOrThrow();
         assert.deepEqual(after, { status: 'suppressed', last_error: 'unsubscribed' });
       } finally {
         await app.close();

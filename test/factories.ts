@@ -11,7 +11,19 @@ const NOW = '2024-01-15T08:00:00.000Z';
 export async function insertSource(db: Kysely<Database>, name = 'support-docs'): Promise<number> {
   const row = await db
     .insertInto('sources')
-    .values({ name, kind: 'git', location: `https://example.org/${name}.git`, options: '{}', cursor: null, enabled: 1, last_scan_at: null, last_success_at: null, last_error: null, error_count: 0, created_at: NOW })
+    .values({
+      name,
+      kind: 'git',
+      location: `https://example.org/${name}.git`,
+      options: '{}',
+      cursor: null,
+      enabled: 1,
+      last_scan_at: null,
+      last_success_at: null,
+      last_error: null,
+      error_count: 0,
+      created_at: NOW,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -88,8 +100,15 @@ export async function insertArticle(db: Kysely<Database>, a: ArticleInput): Prom
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const technologyId of a.technologies ?? []) {
-    await db.insertInto('article_technologies').values({ article_id: row.id, technology_id: technologyId }).execute();
+    await db
+      .insertInto('article_technologies')
+      .values({ article_id: row.id, technology_id: technologyId })
+      .execute();
   }
-  await searchIndexUpsert(db, row.id, { title: a.title, description: a.description ?? '', body: a.body ?? '' });
+  await searchIndexUpsert(db, row.id, {
+    title: a.title,
+    description: a.description ?? '',
+    body: a.body ?? '',
+  });
   return row.id;
 }

@@ -49,7 +49,15 @@ export class GitFixture {
 }
 
 /** A MicrosoftDocs-style article. */
-export function article(opts: { title: string; kb?: number; body?: string; date?: string; products?: string; custom?: string; prod?: string }): string {
+export function article(opts: {
+  title: string;
+  kb?: number;
+  body?: string;
+  date?: string;
+  products?: string;
+  custom?: string;
+  prod?: string;
+}): string {
   return [
     '---',
     `title: ${opts.title}`,

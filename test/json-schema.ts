@@ -22,11 +22,33 @@ function typeOf(value: unknown): string {
   return typeof value;
 }
 
-const KNOWN = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'nullable', '$ref', 'description', 'default', 'minimum', 'maximum']);
+const KNOWN = new Set([
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'nullable',
+  '$ref',
+  'description',
+  'default',
+  'minimum',
+  'maximum',
+]);
 
-export function validate(root: Schema, schema: Schema, value: unknown, path = '$', problems: string[] = []): string[] {
-  if (typeof schema.$ref === 'string') return validate(root, resolveRef(root, schema.$ref), value, path, problems);
-  for (const key of Object.keys(schema)) if (!KNOWN.has(key)) problems.push(`${path}: schema uses "${key}", which this validator does not support`);
+export function validate(
+  root: Schema,
+  schema: Schema,
+  value: unknown,
+  path = '$',
+  problems: string[] = [],
+): string[] {
+  if (typeof schema.$ref === 'string')
+    return validate(root, resolveRef(root, schema.$ref), value, path, problems);
+  for (const key of Object.keys(schema))
+    if (!KNOWN.has(key))
+      problems.push(`${path}: schema uses "${key}", which this validator does not support`);
   if (value === null) {
     if (schema.nullable !== true) problems.push(`${path}: null, but the schema is not nullable`);
     return problems;
@@ -37,15 +59,21 @@ export function validate(root: Schema, schema: Schema, value: unknown, path = '$
     problems.push(`${path}: expected ${expected}, got ${actual} (${JSON.stringify(value)?.slice(0, 80)})`);
     return problems;
   }
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
-  if (actual === 'array' && schema.items) (value as unknown[]).forEach((v, i) => validate(root, schema.items as Schema, v, `${path}[${i}]`, problems));
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    problems.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+  if (actual === 'array' && schema.items)
+    (value as unknown[]).forEach((v, i) =>
+      validate(root, schema.items as Schema, v, `${path}[${i}]`, problems),
+    );
   if (actual === 'object') {
     const obj = value as Record<string, unknown>;
     const props = (schema.properties ?? {}) as Record<string, Schema>;
-    for (const name of (schema.required ?? []) as string[]) if (!(name in obj)) problems.push(`${path}: required property "${name}" is missing`);
+    for (const name of (schema.required ?? []) as string[])
+      if (!(name in obj)) problems.push(`${path}: required property "${name}" is missing`);
     for (const [name, v] of Object.entries(obj)) {
       if (props[name]) validate(root, props[name], v, `${path}.${name}`, problems);
-      else if (schema.additionalProperties === false) problems.push(`${path}: property "${name}" is not in the schema`);
+      else if (schema.additionalProperties === false)
+        problems.push(`${path}: property "${name}" is not in the schema`);
     }
   }
   return problems;

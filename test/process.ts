@@ -12,7 +12,10 @@ export interface Run {
   stderr: string;
 }
 
-export function startKbwatch(args: string[], env: Record<string, string>): ChildProcess & { output: () => { stdout: string; stderr: string } } {
+export function startKbwatch(
+  args: string[],
+  env: Record<string, string>,
+): ChildProcess & { output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [...KBWATCH_ARGS, ...args], {
     env: { ...process.env, KBWATCH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,7 +41,11 @@ export function runKbwatch(args: string[], env: Record<string, string>, timeoutM
   });
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return;

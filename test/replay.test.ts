@@ -24,7 +24,12 @@ for (const dialect of DIALECTS) {
       try {
         const timeline = days(repo);
         const ctx = testContext(store, { now: `${timeline[0].date}T23:59:00Z` });
-        await addSource(ctx, { kind: 'git', location: `file://${repo}`, name: 'support', options: { path: 'support/', urlTemplate: 'learn-support' } });
+        await addSource(ctx, {
+          kind: 'git',
+          location: `file://${repo}`,
+          name: 'support',
+          options: { path: 'support/', urlTemplate: 'learn-support' },
+        });
         const [first] = await scanAll(ctx, { ref: timeline[0].commit });
         assert.equal(first.status, 'ok');
         assert.deepEqual(first.errors, []);
@@ -37,7 +42,9 @@ for (const dialect of DIALECTS) {
           assert.equal(report.status, 'ok', `${day.date}: ${JSON.stringify(report.errors)}`);
           assert.deepEqual(report.errors, [], `${day.date}: no file errors`);
           const truth = gitDiff(repo, timeline[i - 1].commit, day.commit).filter(
-            (c) => isArticlePath(c.path, 'support/') || (c.oldPath !== undefined && isArticlePath(c.oldPath, 'support/')),
+            (c) =>
+              isArticlePath(c.path, 'support/') ||
+              (c.oldPath !== undefined && isArticlePath(c.oldPath, 'support/')),
           );
           const added = new Set(truth.filter((c) => c.status === 'A').map((c) => c.path));
           const modified = new Set(truth.filter((c) => c.status === 'M').map((c) => c.path));
@@ -49,45 +56,81 @@ for (const dialect of DIALECTS) {
           for (const c of report.changes) {
             const where = `${day.date} ${c.kind} ${c.path}`;
             if (c.kind === 'removed') {
-              assert.ok(deleted.has(c.path) || [...renamed.values()].includes(c.path), `${where}: git deleted it`);
+              assert.ok(
+                deleted.has(c.path) || [...renamed.values()].includes(c.path),
+                `${where}: git deleted it`,
+              );
             } else if (c.kind === 'new') {
-              assert.ok(added.has(c.path) || (renamed.has(c.path) && !isArticlePath(renamed.get(c.path)!, 'support/')), `${where}: git added it`);
+              assert.ok(
+                added.has(c.path) ||
+                  (renamed.has(c.path) && !isArticlePath(renamed.get(c.path)!, 'support/')),
+                `${where}: git added it`,
+              );
             } else if (renamed.has(c.path)) {
-              assert.equal(c.previousPath, renamed.get(c.path), `${where}: previous path is git's rename source`);
+              assert.equal(
+                c.previousPath,
+                renamed.get(c.path),
+                `${where}: previous path is git's rename source`,
+              );
             } else if (c.previousPath && added.has(c.path) && deleted.has(c.previousPath)) {
               // Identity by KB number: git sees a delete and an add of one article.
               consumedDeletes.add(c.previousPath);
-              identityCases.push(`${day.date}: ${c.previousPath} → ${c.path} (KB ${c.kb}): git reports D + A, kbwatch reports ${c.kind} because both files carry KB ${c.kb}`);
+              identityCases.push(
+                `${day.date}: ${c.previousPath} → ${c.path} (KB ${c.kb}): git reports D + A, kbwatch reports ${c.kind} because both files carry KB ${c.kb}`,
+              );
             } else {
-              assert.ok(modified.has(c.path) && c.kind !== 'moved' && !c.previousPath, `${where}: git modified it`);
+              assert.ok(
+                modified.has(c.path) && c.kind !== 'moved' && !c.previousPath,
+                `${where}: git modified it`,
+              );
             }
           }
-          for (const p of added) assert.ok(reported.has(p), `${day.date}: git added ${p}, kbwatch reported nothing`);
-          for (const p of modified) assert.ok(['updated', 'metadata'].includes(reported.get(p)?.kind ?? ''), `${day.date}: git modified ${p}, kbwatch reported ${reported.get(p)?.kind}`);
-          for (const [p] of renamed) assert.ok(reported.has(p), `${day.date}: git renamed to ${p}, kbwatch reported nothing`);
+          for (const p of added)
+            assert.ok(reported.has(p), `${day.date}: git added ${p}, kbwatch reported nothing`);
+          for (const p of modified)
+            assert.ok(
+              ['updated', 'metadata'].includes(reported.get(p)?.kind ?? ''),
+              `${day.date}: git modified ${p}, kbwatch reported ${reported.get(p)?.kind}`,
+            );
+          for (const [p] of renamed)
+            assert.ok(reported.has(p), `${day.date}: git renamed to ${p}, kbwatch reported nothing`);
           for (const p of deleted) {
             if (consumedDeletes.has(p)) continue;
-            assert.equal(report.changes.find((c) => c.path === p)?.kind, 'removed', `${day.date}: git deleted ${p}`);
+            assert.equal(
+              report.changes.find((c) => c.path === p)?.kind,
+              'removed',
+              `${day.date}: git deleted ${p}`,
+            );
           }
 
           if (day.date === '2022-12-30') {
             const renames = [...renamed];
             assert.equal(renames.length, 226);
             const kinds = renames.map(([p]) => reported.get(p)!.kind);
-            assert.ok(!kinds.includes('new') && !kinds.includes('removed'), 'no new or removed for the renames');
-            const identical = truth.filter((c) => c.status === 'R' && git100(repo, timeline[i - 1].commit, day.commit, c.oldPath!, c.path));
+            assert.ok(
+              !kinds.includes('new') && !kinds.includes('removed'),
+              'no new or removed for the renames',
+            );
+            const identical = truth.filter(
+              (c) => c.status === 'R' && git100(repo, timeline[i - 1].commit, day.commit, c.oldPath!, c.path),
+            );
             assert.equal(identical.length, 184);
-            for (const c of identical) assert.equal(reported.get(c.path)!.kind, 'moved', `${c.path} is identical: moved`);
+            for (const c of identical)
+              assert.equal(reported.get(c.path)!.kind, 'moved', `${c.path} is identical: moved`);
             for (const [newPath, oldPath] of renames) {
               const viaOld = await findArticleByPath(store.db, oldPath);
               const viaNew = await findArticleByPath(store.db, newPath);
-              assert.ok(viaOld && viaNew && viaOld.id === viaNew.id, `${oldPath} still resolves to the article`);
+              assert.ok(
+                viaOld && viaNew && viaOld.id === viaNew.id,
+                `${oldPath} still resolves to the article`,
+              );
               assert.equal(viaOld.path, newPath);
               assert.ok((await revisionsOf(store.db, viaOld.id)).length >= 1);
             }
           }
         }
-        if (identityCases.length) console.log(`identity cases where kbwatch differs from git:\n  ${identityCases.join('\n  ')}`);
+        if (identityCases.length)
+          console.log(`identity cases where kbwatch differs from git:\n  ${identityCases.join('\n  ')}`);
       } finally {
         await store.close();
       }
@@ -97,5 +140,8 @@ for (const dialect of DIALECTS) {
 
 import { git } from './shared-kb.ts';
 function git100(repo: string, from: string, to: string, oldPath: string, newPath: string): boolean {
-  return git(repo, ['rev-parse', `${from}:${oldPath}`]).trim() === git(repo, ['rev-parse', `${to}:${newPath}`]).trim();
+  return (
+    git(repo, ['rev-parse', `${from}:${oldPath}`]).trim() ===
+    git(repo, ['rev-parse', `${to}:${newPath}`]).trim()
+  );
 }

@@ -14,14 +14,23 @@ for (const dialect of DIALECTS) {
       const store = await createStore(dialect);
       try {
         const repo = new GitFixture();
-        for (let i = 0; i < 300; i++) repo.write(`support/a/article-${i}.md`, article({ title: `Article ${i}`, kb: 700000 + i }));
+        for (let i = 0; i < 300; i++)
+          repo.write(`support/a/article-${i}.md`, article({ title: `Article ${i}`, kb: 700000 + i }));
         repo.commit('day 1');
         const ctx = testContext(store);
-        await addSource(ctx, { kind: 'git', location: repo.url, name: 'fixture', options: { path: 'support/' } });
+        await addSource(ctx, {
+          kind: 'git',
+          location: repo.url,
+          name: 'fixture',
+          options: { path: 'support/' },
+        });
         const [a, b] = await Promise.all([scanAll(ctx, {}), scanAll(ctx, {})]);
         const statuses = [a[0].status, b[0].status].sort();
         assert.deepEqual(statuses, ['busy', 'ok']);
-        const n = await store.db.selectFrom('changes').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+        const n = await store.db
+          .selectFrom('changes')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
         assert.equal(Number(n.n), 300);
         const [again] = await scanAll(ctx, {});
         assert.equal(again.status, 'up-to-date', 'the lock is released afterwards');

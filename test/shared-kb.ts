@@ -43,7 +43,10 @@ export function repoCopy(name: 'support-articles.git' | 'office-support.git'): s
 }
 
 export function git(repo: string, args: string[]): string {
-  return execFileSync('git', ['--git-dir', repo, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return execFileSync('git', ['--git-dir', repo, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
 }
 
 export interface Day {

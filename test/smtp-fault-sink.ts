@@ -95,7 +95,9 @@ export async function startFaultSink(options: FaultOptions = {}): Promise<FaultS
     const roll = random();
     if (roll < (options.dropRate ?? 0)) {
       stats.dropped++;
-      for (const c of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) {
+      for (const c of (
+        server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }
+      ).connections) {
         if (c.id === session.id) c._socket.destroy();
       }
       return;
@@ -103,10 +105,16 @@ export async function startFaultSink(options: FaultOptions = {}): Promise<FaultS
     if (roll < (options.dropRate ?? 0) + (options.tempFailRate ?? 0)) {
       stats.tempFailed++;
       const code = tempCodes[turn++ % tempCodes.length];
-      return callback(smtpError(code, code === 421 ? '4.3.2 try again later, closing' : '4.3.0 temporary local problem'));
+      return callback(
+        smtpError(code, code === 421 ? '4.3.2 try again later, closing' : '4.3.0 temporary local problem'),
+      );
     }
     const header = /^message-id:\s*(<[^>\r\n]*>)/im.exec(raw.subarray(0, 8192).toString('latin1'));
-    accepted.push({ to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()), raw, messageId: header?.[1] ?? null });
+    accepted.push({
+      to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+      raw,
+      messageId: header?.[1] ?? null,
+    });
     stats.accepted++;
     callback();
   }
@@ -130,7 +138,9 @@ export async function startFaultSink(options: FaultOptions = {}): Promise<FaultS
     },
     parse: (mail) => simpleParser(mail.raw),
     to(address) {
-      return Promise.all(accepted.filter((m) => m.to.includes(address.toLowerCase())).map((m) => simpleParser(m.raw)));
+      return Promise.all(
+        accepted.filter((m) => m.to.includes(address.toLowerCase())).map((m) => simpleParser(m.raw)),
+      );
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

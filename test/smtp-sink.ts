@@ -54,7 +54,10 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       for (;;) {
         const found = to(address).filter((m) => !subject || subject.test(m.subject));
         if (found.length > 0) return found[found.length - 1];
-        if (Date.now() > deadline) throw new Error(`smtp-sink: no mail to ${address}${subject ? ` matching ${subject}` : ''} within ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `smtp-sink: no mail to ${address}${subject ? ` matching ${subject}` : ''} within ${timeoutMs} ms`,
+          );
         await new Promise((r) => setTimeout(r, 20));
       }
     },

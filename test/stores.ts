@@ -22,7 +22,8 @@ export function postgresAvailable(): Promise<boolean> {
       await client.query('SELECT 1');
       return true;
     } catch {
-      if (process.env.CI === 'true') throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} and CI=true`);
+      if (process.env.CI === 'true')
+        throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} and CI=true`);
       return false;
     } finally {
       await client.end().catch(() => {});
@@ -33,7 +34,8 @@ export function postgresAvailable(): Promise<boolean> {
 
 /** Why a dialect's tests are skipped, or false to run them. */
 export async function skipReason(dialect: Dialect): Promise<string | false> {
-  if (dialect === 'postgres' && !(await postgresAvailable())) return `PostgreSQL not reachable at ${PG_ADMIN_URL}`;
+  if (dialect === 'postgres' && !(await postgresAvailable()))
+    return `PostgreSQL not reachable at ${PG_ADMIN_URL}`;
   return false;
 }
 
@@ -47,7 +49,11 @@ export interface TestDatabase {
 export async function createDatabase(dialect: Dialect): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'kbwatch-test-'));
-    return { url: `sqlite:${join(dir, 'kbwatch.db')}`, dialect, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'kbwatch.db')}`,
+      dialect,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const name = `kbwatch_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });

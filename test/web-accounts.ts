@@ -30,11 +30,21 @@ export async function startWeb(dialect: Dialect, env: Record<string, string> = {
 }
 
 /** Adds technologies (with their lower-case name and slug as aliases) for subscription tests. */
-export async function seedTechnologies(t: AccountsTestContext, techs: { slug: string; name: string }[]): Promise<void> {
+export async function seedTechnologies(
+  t: AccountsTestContext,
+  techs: { slug: string; name: string }[],
+): Promise<void> {
   const db = t.ctx.store.db;
   for (const tech of techs) {
-    const row = await db.insertInto('technologies').values({ slug: tech.slug, name: tech.name, kind: 'product', article_count: 1 }).returning('id').executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('technologies')
+      .values({ slug: tech.slug, name: tech.name, kind: 'product', article_count: 1 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const aliases = [...new Set([tech.name.toLowerCase(), tech.slug])];
-    await db.insertInto('technology_aliases').values(aliases.map((alias) => ({ alias, technology_id: row.id }))).execute();
+    await db
+      .insertInto('technology_aliases')
+      .values(aliases.map((alias) => ({ alias, technology_id: row.id })))
+      .execute();
   }
 }

@@ -24,7 +24,10 @@ export interface WebTestServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(dialect: Dialect, env: Record<string, string> = {}): Promise<WebTestServer> {
+export async function startWebServer(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+): Promise<WebTestServer> {
   const store = await createStore(dialect);
   const dataDir = mkdtempSync(join(tmpdir(), 'kbwatch-web-'));
   const config = loadConfig({

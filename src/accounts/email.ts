@@ -21,8 +21,10 @@ export async function requestEmailChange(ctx: Context, input: EmailChangeInput):
   const email = normalizeEmail(input.newEmail);
   const user = await findUserById(ctx.store.db, input.userId);
   if (!user) throw new AccountError('not_found', 'Your account no longer exists.');
-  if (!(await verifyPassword(user.password_hash, input.password))) throw new AccountError('auth', 'Current password: wrong password.', 'password');
-  if (email === user.email) throw new AccountError('invalid', 'New e-mail address: this is already your address.', 'email');
+  if (!(await verifyPassword(user.password_hash, input.password)))
+    throw new AccountError('auth', 'Current password: wrong password.', 'password');
+  if (email === user.email)
+    throw new AccountError('invalid', 'New e-mail address: this is already your address.', 'email');
   if (!(await findUserByEmail(ctx.store.db, email))) {
     const token = await issueToken(ctx, user.id, 'email_change', { email });
     await sendAccountMail(ctx, email, { kind: 'email_change', token });
@@ -34,16 +36,33 @@ export async function confirmEmailChange(ctx: Context, token: string): Promise<{
   const row = await consumeToken(ctx, token, 'email_change');
   const data = tokenData<{ email: string }>(row);
   const user = await findUserById(ctx.store.db, row.user_id);
-  if (!user || !data?.email) throw new AccountError('token', 'This link is not valid: its account no longer exists.', 'token');
+  if (!user || !data?.email)
+    throw new AccountError('token', 'This link is not valid: its account no longer exists.', 'token');
   const taken = await findUserByEmail(ctx.store.db, data.email);
-  if (taken && taken.id !== user.id) throw new AccountError('conflict', `The address ${data.email} now belongs to another account, so it cannot be used for this one.`, 'email');
+  if (taken && taken.id !== user.id)
+    throw new AccountError(
+      'conflict',
+      `The address ${data.email} now belongs to another account, so it cannot be used for this one.`,
+      'email',
+    );
   try {
     // Following the link proves the mailbox: the new address counts as confirmed.
-    await updateUser(ctx.store.db, user.id, { email: data.email, confirmed_at: ctx.now().toISOString(), hard_bounces: 0, suppressed_at: null });
+    await updateUser(ctx.store.db, user.id, {
+      email: data.email,
+      confirmed_at: ctx.now().toISOString(),
+      hard_bounces: 0,
+      suppressed_at: null,
+    });
   } catch (err) {
-    if (await findUserByEmail(ctx.store.db, data.email)) throw new AccountError('conflict', `The address ${data.email} now belongs to another account.`, 'email');
+    if (await findUserByEmail(ctx.store.db, data.email))
+      throw new AccountError(
+        'conflict',
+        `The address ${data.email} now belongs to another account.`,
+        'email',
+      );
     throw err;
   }
-  if (user.confirmed_at) await sendAccountMail(ctx, user.email, { kind: 'email_changed', newEmail: data.email });
+  if (user.confirmed_at)
+    await sendAccountMail(ctx, user.email, { kind: 'email_changed', newEmail: data.email });
   return { email: data.email };
 }

@@ -6,7 +6,11 @@ import type { Context } from '../context.ts';
 import { getMailer } from '../deliver/mailer.ts';
 import { TOKEN_LIFETIME } from './tokens.ts';
 
-export function link(ctx: Pick<Context, 'config'>, path: string, params: Record<string, string> = {}): string {
+export function link(
+  ctx: Pick<Context, 'config'>,
+  path: string,
+  params: Record<string, string> = {},
+): string {
   const u = new URL(path, ctx.config.baseUrl + '/');
   for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
   return u.toString();
@@ -61,7 +65,9 @@ export async function sendAccountMail(ctx: Context, to: string, mail: AccountMai
     await getMailer(ctx).send({ to, subject, text });
     return true;
   } catch (err) {
-    ctx.log.error(`accounts: sending the ${mail.kind} mail failed: ${err instanceof Error ? err.message : String(err)}`);
+    ctx.log.error(
+      `accounts: sending the ${mail.kind} mail failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return false;
   }
 }

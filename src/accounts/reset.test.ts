@@ -11,7 +11,8 @@ import { addUser, deleteAccount } from './users.ts';
 import { subscribe } from './subscriptions.ts';
 import { findUserByEmail } from '../store/users.ts';
 
-const token = (text: string, path: string) => new URL(linkIn(text, `http://kbwatch.test${path}?`)).searchParams.get('token')!;
+const token = (text: string, path: string) =>
+  new URL(linkIn(text, `http://kbwatch.test${path}?`)).searchParams.get('token')!;
 
 for (const dialect of DIALECTS) {
   describe(`accounts: reset, e-mail change, delete (${dialect})`, { skip: await skipReason(dialect) }, () => {
@@ -28,12 +29,21 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await requestReset(t.ctx, { email: 'ann@example.com' }), { email: 'ann@example.com' });
       const tok = token((await t.sink.waitFor('ann@example.com', /Reset/)).text, '/reset/confirm');
       await checkResetToken(t.ctx, tok);
-      await assert.rejects(resetPassword(t.ctx, { token: tok, password: 'short' }), (e: AccountError) => e.field === 'password');
+      await assert.rejects(
+        resetPassword(t.ctx, { token: tok, password: 'short' }),
+        (e: AccountError) => e.field === 'password',
+      );
       await resetPassword(t.ctx, { token: tok, password: 'new password' });
       assert.equal(await sessionFor(t.ctx, s.id), undefined, 'old sessions end');
       await login(t.ctx, { email: 'ann@example.com', password: 'new password' });
-      await assert.rejects(resetPassword(t.ctx, { token: tok, password: 'third password' }), (e: AccountError) => /already been used/.test(e.message));
-      await assert.rejects(resetPassword(t.ctx, { token: 'x'.repeat(43), password: 'third password' }), (e: AccountError) => /not valid/.test(e.message));
+      await assert.rejects(
+        resetPassword(t.ctx, { token: tok, password: 'third password' }),
+        (e: AccountError) => /already been used/.test(e.message),
+      );
+      await assert.rejects(
+        resetPassword(t.ctx, { token: 'x'.repeat(43), password: 'third password' }),
+        (e: AccountError) => /not valid/.test(e.message),
+      );
     });
 
     it('expires reset links after an hour', async () => {
@@ -41,23 +51,44 @@ for (const dialect of DIALECTS) {
       const tok = token(t.sink.to('ann@example.com').at(-1)!.text, '/reset/confirm');
       t.clock.advance(3600_000 + 1);
       await assert.rejects(checkResetToken(t.ctx, tok), (e: AccountError) => /expired/.test(e.message));
-      await assert.rejects(resetPassword(t.ctx, { token: tok, password: 'third password' }), (e: AccountError) => /expired/.test(e.message));
+      await assert.rejects(
+        resetPassword(t.ctx, { token: tok, password: 'third password' }),
+        (e: AccountError) => /expired/.test(e.message),
+      );
     });
 
     it('answers the same for unknown and unconfirmed addresses and sends them nothing', async () => {
       const sent = t.sink.messages.length;
-      assert.deepEqual(await requestReset(t.ctx, { email: 'nobody@example.com' }), { email: 'nobody@example.com' });
-      assert.deepEqual(await requestReset(t.ctx, { email: 'unconfirmed@example.com' }), { email: 'unconfirmed@example.com' });
+      assert.deepEqual(await requestReset(t.ctx, { email: 'nobody@example.com' }), {
+        email: 'nobody@example.com',
+      });
+      assert.deepEqual(await requestReset(t.ctx, { email: 'unconfirmed@example.com' }), {
+        email: 'unconfirmed@example.com',
+      });
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(t.sink.messages.length, sent);
     });
 
     it('changes the e-mail address only after the new one is confirmed', async () => {
       const ann = (await findUserByEmail(t.ctx.store.db, 'ann@example.com'))!;
-      await assert.rejects(requestEmailChange(t.ctx, { userId: ann.id, newEmail: 'ann2@example.com', password: 'wrong' }), { code: 'auth' });
-      await requestEmailChange(t.ctx, { userId: ann.id, newEmail: 'Ann2@Example.com', password: 'new password' });
-      const tok = token((await t.sink.waitFor('ann2@example.com', /new kbwatch address/)).text, '/account/email/confirm');
-      assert.equal((await findUserByEmail(t.ctx.store.db, 'ann@example.com'))?.id, ann.id, 'unchanged until confirmed');
+      await assert.rejects(
+        requestEmailChange(t.ctx, { userId: ann.id, newEmail: 'ann2@example.com', password: 'wrong' }),
+        { code: 'auth' },
+      );
+      await requestEmailChange(t.ctx, {
+        userId: ann.id,
+        newEmail: 'Ann2@Example.com',
+        password: 'new password',
+      });
+      const tok = token(
+        (await t.sink.waitFor('ann2@example.com', /new kbwatch address/)).text,
+        '/account/email/confirm',
+      );
+      assert.equal(
+        (await findUserByEmail(t.ctx.store.db, 'ann@example.com'))?.id,
+        ann.id,
+        'unchanged until confirmed',
+      );
       assert.deepEqual(await confirmEmailChange(t.ctx, tok), { email: 'ann2@example.com' });
       assert.equal((await findUserByEmail(t.ctx.store.db, 'ann2@example.com'))?.id, ann.id);
       await t.sink.waitFor('ann@example.com', /was changed/);
@@ -67,18 +98,31 @@ for (const dialect of DIALECTS) {
     it('does not mail an address that belongs to another account', async () => {
       const ann = (await findUserByEmail(t.ctx.store.db, 'ann2@example.com'))!;
       const before = t.sink.to('unconfirmed@example.com').length;
-      await requestEmailChange(t.ctx, { userId: ann.id, newEmail: 'unconfirmed@example.com', password: 'new password' });
+      await requestEmailChange(t.ctx, {
+        userId: ann.id,
+        newEmail: 'unconfirmed@example.com',
+        password: 'new password',
+      });
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(t.sink.to('unconfirmed@example.com').length, before);
     });
 
     it('deletes an account with every row that belongs to it', async () => {
-      const u = await addUser(t.ctx, { email: 'gone@example.com', password: 'gone password', confirmed: true });
-      await t.ctx.store.db.insertInto('technologies').values({ slug: 'windows-server', name: 'Windows Server', kind: 'product', article_count: 1 }).execute();
+      const u = await addUser(t.ctx, {
+        email: 'gone@example.com',
+        password: 'gone password',
+        confirmed: true,
+      });
+      await t.ctx.store.db
+        .insertInto('technologies')
+        .values({ slug: 'windows-server', name: 'Windows Server', kind: 'product', article_count: 1 })
+        .execute();
       await subscribe(t.ctx, { userId: u.id, technology: 'windows-server' });
       await login(t.ctx, { email: 'gone@example.com', password: 'gone password' });
       await requestReset(t.ctx, { email: 'gone@example.com' });
-      await assert.rejects(deleteAccount(t.ctx, { userId: u.id, password: 'wrong password' }), { code: 'auth' });
+      await assert.rejects(deleteAccount(t.ctx, { userId: u.id, password: 'wrong password' }), {
+        code: 'auth',
+      });
       await deleteAccount(t.ctx, { userId: u.id, password: 'gone password' });
       const db = t.ctx.store.db;
       assert.equal(await findUserByEmail(db, 'gone@example.com'), undefined);

@@ -25,7 +25,10 @@ export async function checkResetToken(ctx: Context, token: string): Promise<void
   await checkToken(ctx, token, 'reset');
 }
 
-export async function resetPassword(ctx: Context, input: { token: string; password: string }): Promise<{ email: string }> {
+export async function resetPassword(
+  ctx: Context,
+  input: { token: string; password: string },
+): Promise<{ email: string }> {
   const password = validatePassword(input.password);
   await checkToken(ctx, input.token, 'reset');
   const passwordHash = await hashPassword(password);
@@ -33,6 +36,10 @@ export async function resetPassword(ctx: Context, input: { token: string; passwo
   await updateUser(ctx.store.db, row.user_id, { password_hash: passwordHash });
   await deleteUserSessions(ctx.store.db, row.user_id);
   await voidTokens(ctx.store.db, row.user_id, 'reset', ctx.now().toISOString());
-  const user = await ctx.store.db.selectFrom('users').select('email').where('id', '=', row.user_id).executeTakeFirstOrThrow();
+  const user = await ctx.store.db
+    .selectFrom('users')
+    .select('email')
+    .where('id', '=', row.user_id)
+    .executeTakeFirstOrThrow();
   return { email: user.email };
 }

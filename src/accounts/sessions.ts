@@ -3,7 +3,15 @@
  * table holds only their SHA-256 hash, so a leaked table opens no session.
  */
 import type { Context } from '../context.ts';
-import { deleteExpiredSessions, deleteSession, deleteStaleTokens, findLiveSession, findUserByEmail, insertSession, type Session } from '../store/users.ts';
+import {
+  deleteExpiredSessions,
+  deleteSession,
+  deleteStaleTokens,
+  findLiveSession,
+  findUserByEmail,
+  insertSession,
+  type Session,
+} from '../store/users.ts';
 import type { User } from '../store/schema.ts';
 import { AccountError } from './errors.ts';
 import { verifyPassword } from './password.ts';
@@ -25,7 +33,8 @@ export interface NewSession {
   user: User;
 }
 
-const WRONG = 'Wrong e-mail address or password. (Just signed up? Follow the link in the confirmation e-mail first.)';
+const WRONG =
+  'Wrong e-mail address or password. (Just signed up? Follow the link in the confirmation e-mail first.)';
 
 export async function login(ctx: Context, input: LoginInput): Promise<NewSession> {
   let email: string;
@@ -35,13 +44,23 @@ export async function login(ctx: Context, input: LoginInput): Promise<NewSession
     await verifyPassword(null, 'x');
     throw err;
   }
-  if (input.password.length === 0) throw new AccountError('invalid', 'Password: please enter your password.', 'password');
-  if (input.password.length > LIMITS.passwordMax) throw new AccountError('invalid', `Password: must be at most ${LIMITS.passwordMax} characters.`, 'password');
+  if (input.password.length === 0)
+    throw new AccountError('invalid', 'Password: please enter your password.', 'password');
+  if (input.password.length > LIMITS.passwordMax)
+    throw new AccountError(
+      'invalid',
+      `Password: must be at most ${LIMITS.passwordMax} characters.`,
+      'password',
+    );
   const user = await findUserByEmail(ctx.store.db, email);
   const ok = await verifyPassword(user?.password_hash, input.password);
   if (!user || !ok) throw new AccountError('auth', WRONG, 'password');
   if (!user.confirmed_at) {
-    throw new AccountError('unconfirmed', 'Please confirm your address first: follow the link in the e-mail we sent you (sign up again to get a new one).', 'email');
+    throw new AccountError(
+      'unconfirmed',
+      'Please confirm your address first: follow the link in the e-mail we sent you (sign up again to get a new one).',
+      'email',
+    );
   }
   return startSession(ctx, user);
 }
@@ -51,7 +70,13 @@ export async function startSession(ctx: Context, user: User): Promise<NewSession
   const csrf = randomToken();
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS);
-  await insertSession(ctx.store.db, { id_hash: sha256(id), user_id: user.id, csrf, created_at: now.toISOString(), expires_at: expiresAt.toISOString() });
+  await insertSession(ctx.store.db, {
+    id_hash: sha256(id),
+    user_id: user.id,
+    csrf,
+    created_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+  });
   // Now and then, a login clears out what has expired (no scheduler needed).
   if (Math.random() < 0.02) await pruneExpired(ctx);
   return { id, csrf, expiresAt, user };
@@ -68,7 +93,10 @@ export async function pruneExpired(ctx: Context): Promise<void> {
 }
 
 /** The session and user behind a cookie value, if the session is live. */
-export async function sessionFor(ctx: Context, cookie: string | undefined): Promise<{ session: Session; user: User } | undefined> {
+export async function sessionFor(
+  ctx: Context,
+  cookie: string | undefined,
+): Promise<{ session: Session; user: User } | undefined> {
   if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
   return findLiveSession(ctx.store.db, sha256(cookie), ctx.now().toISOString());
 }

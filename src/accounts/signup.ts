@@ -32,7 +32,9 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<SignUpRe
     await sendAccountMail(ctx, email, { kind: 'already_registered' });
     return { email };
   }
-  user ??= (await insertUser(ctx.store.db, { email, password_hash: null, created_at: nowIso })) ?? (await findUserByEmail(ctx.store.db, email));
+  user ??=
+    (await insertUser(ctx.store.db, { email, password_hash: null, created_at: nowIso })) ??
+    (await findUserByEmail(ctx.store.db, email));
   if (!user) throw new Error('accounts: sign-up: the user row vanished while being created');
   if (user.confirmed_at) {
     await sendAccountMail(ctx, email, { kind: 'already_registered' });
@@ -47,7 +49,8 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<SignUpRe
 export async function confirm(ctx: Context, token: string): Promise<{ email: string }> {
   const row = await consumeToken(ctx, token, 'confirm');
   const user = await findUserById(ctx.store.db, row.user_id);
-  if (!user) throw new AccountError('token', 'This link is not valid: its account no longer exists.', 'token');
+  if (!user)
+    throw new AccountError('token', 'This link is not valid: its account no longer exists.', 'token');
   const data = tokenData<{ passwordHash?: string }>(row);
   await updateUser(ctx.store.db, user.id, {
     confirmed_at: user.confirmed_at ?? ctx.now().toISOString(),

@@ -33,7 +33,12 @@ export interface SubscribeResult {
 export function validateQuery(input: string): string {
   const query = input.trim();
   if (query === '') throw new AccountError('invalid', 'Query: please enter a search query.', 'query');
-  if (query.length > LIMITS.queryMax) throw new AccountError('invalid', `Query: must be at most ${LIMITS.queryMax} characters (this one has ${query.length}).`, 'query');
+  if (query.length > LIMITS.queryMax)
+    throw new AccountError(
+      'invalid',
+      `Query: must be at most ${LIMITS.queryMax} characters (this one has ${query.length}).`,
+      'query',
+    );
   try {
     parse(query);
   } catch (err) {
@@ -49,10 +54,21 @@ export async function subscribe(ctx: Context, input: SubscribeInput): Promise<Su
   let label: string;
   if ('technology' in input) {
     const term = input.technology.trim();
-    if (term === '') throw new AccountError('invalid', 'Technology: please enter a technology name.', 'technology');
-    if (term.length > LIMITS.technologyMax) throw new AccountError('invalid', `Technology: must be at most ${LIMITS.technologyMax} characters.`, 'technology');
+    if (term === '')
+      throw new AccountError('invalid', 'Technology: please enter a technology name.', 'technology');
+    if (term.length > LIMITS.technologyMax)
+      throw new AccountError(
+        'invalid',
+        `Technology: must be at most ${LIMITS.technologyMax} characters.`,
+        'technology',
+      );
     const tech = await findTechnologyByTerm(db, term);
-    if (!tech) throw new AccountError('not_found', `Technology: no technology is called "${term}". Browse the technologies page for the exact name.`, 'technology');
+    if (!tech)
+      throw new AccountError(
+        'not_found',
+        `Technology: no technology is called "${term}". Browse the technologies page for the exact name.`,
+        'technology',
+      );
     target = { technologyId: tech.id };
     label = tech.name;
   } else {
@@ -63,7 +79,10 @@ export async function subscribe(ctx: Context, input: SubscribeInput): Promise<Su
   const existing = await findSameSubscription(db, input.userId, target);
   if (existing) return { subscription: existing, created: false, label };
   if ((await countUserSubscriptions(db, input.userId)) >= LIMITS.subscriptionsPerUser) {
-    throw new AccountError('invalid', `You already have ${LIMITS.subscriptionsPerUser} subscriptions, the most an account may have; delete some first.`);
+    throw new AccountError(
+      'invalid',
+      `You already have ${LIMITS.subscriptionsPerUser} subscriptions, the most an account may have; delete some first.`,
+    );
   }
   const subscription = await insertSubscription(db, {
     userId: input.userId,
@@ -76,7 +95,13 @@ export async function subscribe(ctx: Context, input: SubscribeInput): Promise<Su
 }
 
 export type SubscriptionAction = 'pause' | 'resume' | 'mute' | 'unmute' | 'delete';
-export const SUBSCRIPTION_ACTIONS: readonly SubscriptionAction[] = ['pause', 'resume', 'mute', 'unmute', 'delete'];
+export const SUBSCRIPTION_ACTIONS: readonly SubscriptionAction[] = [
+  'pause',
+  'resume',
+  'mute',
+  'unmute',
+  'delete',
+];
 
 const FLAGS: Record<Exclude<SubscriptionAction, 'delete'>, { paused?: number; muted?: number }> = {
   pause: { paused: 1 },
@@ -86,13 +111,20 @@ const FLAGS: Record<Exclude<SubscriptionAction, 'delete'>, { paused?: number; mu
 };
 
 /** Applies an action to one of the user's subscriptions; another user's id is "not found". */
-export async function changeSubscription(ctx: Context, input: { userId: number; subscriptionId: number; action: SubscriptionAction }): Promise<void> {
+export async function changeSubscription(
+  ctx: Context,
+  input: { userId: number; subscriptionId: number; action: SubscriptionAction },
+): Promise<void> {
   const { userId, subscriptionId, action } = input;
   const done =
     action === 'delete'
       ? await deleteSubscription(ctx.store.db, userId, subscriptionId)
       : await updateSubscriptionFlags(ctx.store.db, userId, subscriptionId, FLAGS[action]);
-  if (!done) throw new AccountError('not_found', 'No such subscription in your account (it may have been deleted already).');
+  if (!done)
+    throw new AccountError(
+      'not_found',
+      'No such subscription in your account (it may have been deleted already).',
+    );
 }
 
 export function listSubscriptions(ctx: Context, userId: number): Promise<SubscriptionView[]> {

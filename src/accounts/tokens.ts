@@ -26,7 +26,12 @@ export function randomToken(): string {
 }
 
 /** Creates a token (voiding older unused ones of the same purpose) and returns the secret part for the link. */
-export async function issueToken(ctx: Context, userId: number, purpose: TokenPurpose, data: unknown = null): Promise<string> {
+export async function issueToken(
+  ctx: Context,
+  userId: number,
+  purpose: TokenPurpose,
+  data: unknown = null,
+): Promise<string> {
   const token = randomToken();
   const now = ctx.now();
   await voidTokens(ctx.store.db, userId, purpose, now.toISOString());
@@ -48,11 +53,24 @@ const WELL_FORMED = /^[A-Za-z0-9_-]{43}$/;
 export async function checkToken(ctx: Context, token: string, purpose: TokenPurpose): Promise<Token> {
   const row = WELL_FORMED.test(token) ? await findToken(ctx.store.db, sha256(token)) : undefined;
   if (!row || row.purpose !== purpose) {
-    throw new AccountError('token', 'This link is not valid: check that you copied the whole link from the e-mail, or ask for a new one.', 'token');
+    throw new AccountError(
+      'token',
+      'This link is not valid: check that you copied the whole link from the e-mail, or ask for a new one.',
+      'token',
+    );
   }
-  if (row.used_at !== null) throw new AccountError('token', 'This link has already been used; each link works only once. Ask for a new one if you need it.', 'token');
+  if (row.used_at !== null)
+    throw new AccountError(
+      'token',
+      'This link has already been used; each link works only once. Ask for a new one if you need it.',
+      'token',
+    );
   if (row.expires_at <= ctx.now().toISOString()) {
-    throw new AccountError('token', `This link has expired (it was valid for ${TOKEN_LIFETIME[purpose].words}). Ask for a new one.`, 'token');
+    throw new AccountError(
+      'token',
+      `This link has expired (it was valid for ${TOKEN_LIFETIME[purpose].words}). Ask for a new one.`,
+      'token',
+    );
   }
   return row;
 }
@@ -61,7 +79,11 @@ export async function checkToken(ctx: Context, token: string, purpose: TokenPurp
 export async function consumeToken(ctx: Context, token: string, purpose: TokenPurpose): Promise<Token> {
   const row = await checkToken(ctx, token, purpose);
   if (!(await claimToken(ctx.store.db, row.hash, ctx.now().toISOString()))) {
-    throw new AccountError('token', 'This link has already been used; each link works only once. Ask for a new one if you need it.', 'token');
+    throw new AccountError(
+      'token',
+      'This link has already been used; each link works only once. Ask for a new one if you need it.',
+      'token',
+    );
   }
   return row;
 }

@@ -2,10 +2,24 @@
 import type { Context } from '../context.ts';
 import type { User } from '../store/schema.ts';
 import { subscriptionsByUser, type SubscriptionView } from '../store/subscriptions.ts';
-import { deleteUserAndData, findUserByEmail, findUserById, insertUser, listAllUsers, updateUser } from '../store/users.ts';
+import {
+  deleteUserAndData,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listAllUsers,
+  updateUser,
+} from '../store/users.ts';
 import { AccountError } from './errors.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { normalizeEmail, validateCadence, validateHour, validatePassword, validateTimeZone, type Cadence } from './validate.ts';
+import {
+  normalizeEmail,
+  validateCadence,
+  validateHour,
+  validatePassword,
+  validateTimeZone,
+  type Cadence,
+} from './validate.ts';
 
 export interface AddUserInput {
   email: string;
@@ -20,7 +34,8 @@ export interface AddUserInput {
 /** Creates an account directly (operators): no mail is sent. */
 export async function addUser(ctx: Context, input: AddUserInput): Promise<User> {
   const email = normalizeEmail(input.email);
-  const passwordHash = input.password === undefined ? null : await hashPassword(validatePassword(input.password));
+  const passwordHash =
+    input.password === undefined ? null : await hashPassword(validatePassword(input.password));
   const nowIso = ctx.now().toISOString();
   const user = await insertUser(ctx.store.db, {
     email,
@@ -45,11 +60,25 @@ export interface UserListing {
   cadence: Cadence;
   includeMinor: boolean;
   createdAt: string;
-  subscriptions: { id: number; kind: 'technology' | 'query'; technology: string | null; query: string | null; paused: boolean; muted: boolean }[];
+  subscriptions: {
+    id: number;
+    kind: 'technology' | 'query';
+    technology: string | null;
+    query: string | null;
+    paused: boolean;
+    muted: boolean;
+  }[];
 }
 
 function describe(s: SubscriptionView): UserListing['subscriptions'][number] {
-  return { id: s.id, kind: s.kind, technology: s.technology_slug, query: s.query, paused: s.paused === 1, muted: s.muted === 1 };
+  return {
+    id: s.id,
+    kind: s.kind,
+    technology: s.technology_slug,
+    query: s.query,
+    paused: s.paused === 1,
+    muted: s.muted === 1,
+  };
 }
 
 export async function listUsers(ctx: Context): Promise<UserListing[]> {
@@ -84,7 +113,10 @@ export async function removeUser(ctx: Context, email: string): Promise<void> {
 }
 
 /** Deletes the signed-in user's own account; the current password confirms it when the account has one. */
-export async function deleteAccount(ctx: Context, input: { userId: number; password: string }): Promise<void> {
+export async function deleteAccount(
+  ctx: Context,
+  input: { userId: number; password: string },
+): Promise<void> {
   const user = await findUserById(ctx.store.db, input.userId);
   if (!user) return;
   if (user.password_hash && !(await verifyPassword(user.password_hash, input.password))) {

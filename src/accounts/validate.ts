@@ -22,13 +22,23 @@ const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 export function normalizeEmail(input: string): string {
   const email = input.trim().toLowerCase();
   if (email === '') throw invalid('email', 'E-mail address: please enter your e-mail address.');
-  if (email.length > LIMITS.emailMax) throw invalid('email', `E-mail address: must be at most ${LIMITS.emailMax} characters (this one has ${email.length}).`);
+  if (email.length > LIMITS.emailMax)
+    throw invalid(
+      'email',
+      `E-mail address: must be at most ${LIMITS.emailMax} characters (this one has ${email.length}).`,
+    );
   const at = email.lastIndexOf('@');
-  if (at <= 0 || at === email.length - 1) throw invalid('email', 'E-mail address: must look like name@example.com.');
+  if (at <= 0 || at === email.length - 1)
+    throw invalid('email', 'E-mail address: must look like name@example.com.');
   const local = email.slice(0, at);
   const domain = email.slice(at + 1);
-  if (local.length > LIMITS.emailLocalMax) throw invalid('email', `E-mail address: the part before @ must be at most ${LIMITS.emailLocalMax} characters.`);
-  if (!LOCAL.test(local)) throw invalid('email', 'E-mail address: the part before @ contains characters that are not allowed.');
+  if (local.length > LIMITS.emailLocalMax)
+    throw invalid(
+      'email',
+      `E-mail address: the part before @ must be at most ${LIMITS.emailLocalMax} characters.`,
+    );
+  if (!LOCAL.test(local))
+    throw invalid('email', 'E-mail address: the part before @ contains characters that are not allowed.');
   const labels = domain.split('.');
   if (labels.length < 2 || !labels.every((l) => LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
     throw invalid('email', 'E-mail address: the part after @ is not a valid domain name.');
@@ -37,8 +47,10 @@ export function normalizeEmail(input: string): string {
 }
 
 export function validatePassword(password: string, field = 'password'): string {
-  if (password.length < LIMITS.passwordMin) throw invalid(field, `Password: must be at least ${LIMITS.passwordMin} characters.`);
-  if (password.length > LIMITS.passwordMax) throw invalid(field, `Password: must be at most ${LIMITS.passwordMax} characters.`);
+  if (password.length < LIMITS.passwordMin)
+    throw invalid(field, `Password: must be at least ${LIMITS.passwordMin} characters.`);
+  if (password.length > LIMITS.passwordMax)
+    throw invalid(field, `Password: must be at most ${LIMITS.passwordMax} characters.`);
   return password;
 }
 
@@ -56,11 +68,15 @@ export function knownTimeZones(): string[] {
  */
 export function validateTimeZone(zone: string): string {
   const z = zone.trim();
-  if (z === '' || z.length > LIMITS.timeZoneMax) throw invalid('timeZone', 'Time zone: please enter an IANA time zone such as Europe/Berlin.');
+  if (z === '' || z.length > LIMITS.timeZoneMax)
+    throw invalid('timeZone', 'Time zone: please enter an IANA time zone such as Europe/Berlin.');
   try {
     new Intl.DateTimeFormat(undefined, { timeZone: z });
   } catch {
-    throw invalid('timeZone', `Time zone: "${z}" is not a known IANA time zone (for example Europe/Berlin or America/New_York).`);
+    throw invalid(
+      'timeZone',
+      `Time zone: "${z}" is not a known IANA time zone (for example Europe/Berlin or America/New_York).`,
+    );
   }
   zones ??= new Map(knownTimeZones().map((n) => [n.toLowerCase(), n]));
   return zones.get(z.toLowerCase()) ?? z;
@@ -68,7 +84,8 @@ export function validateTimeZone(zone: string): string {
 
 export function validateHour(hour: string | number): number {
   const s = String(hour).trim();
-  if (!/^\d{1,2}$/.test(s) || Number(s) > 23) throw invalid('digestHour', 'Digest hour: must be a whole hour from 0 to 23.');
+  if (!/^\d{1,2}$/.test(s) || Number(s) > 23)
+    throw invalid('digestHour', 'Digest hour: must be a whole hour from 0 to 23.');
   return Number(s);
 }
 

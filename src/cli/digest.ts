@@ -8,14 +8,15 @@ import { closeMailer } from '../deliver/mailer.ts';
 import { listOutbox } from '../deliver/outbox.ts';
 import type { Digest } from '../store/schema.ts';
 import { runDigestTick } from '../digest/run.ts';
-import { CliError, withContext } from './index.ts';
+import { CliError, withContext } from './context.ts';
 
 const STATUSES: Digest['status'][] = ['queued', 'sending', 'sent', 'failed', 'suppressed'];
 
 function parseAt(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
   const at = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime())) throw new CliError(`digest run: --at expects an ISO time such as 2026-10-25T07:30:00Z, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(at.getTime()))
+    throw new CliError(`digest run: --at expects an ISO time such as 2026-10-25T07:30:00Z, got "${value}"`);
   return at;
 }
 
@@ -25,34 +26,80 @@ function positive(value: string, flag: string): number {
   return n;
 }
 
-async function digestRun(ctx: Context, o: { at?: string; json?: boolean; lease: string; composeOnly?: boolean }): Promise<void> {
+async function digestRun(
+  ctx: Context,
+  o: { at?: string; json?: boolean; lease: string; composeOnly?: boolean },
+): Promise<void> {
   const at = parseAt(o.at);
   const tickCtx: Context = at ? { ...ctx, now: () => new Date(at.getTime()) } : ctx;
   try {
-    const report = await runDigestTick(tickCtx, { at, composeOnly: o.composeOnly, send: { leaseMs: positive(o.lease, '--lease') * 1000 } });
+    const report = await runDigestTick(tickCtx, {
+      at,
+      composeOnly: o.composeOnly,
+      send: { leaseMs: positive(o.lease, '--lease') * 1000 },
+    });
     if (o.json) {
-      console.log(JSON.stringify(report.digests.map((d) => ({ user: d.user, period: d.period, items: d.items, messageId: d.messageId, status: d.status })), null, 2));
+      console.log(
+        JSON.stringify(
+          report.digests.map((d) => ({
+            user: d.user,
+            period: d.period,
+            items: d.items,
+            messageId: d.messageId,
+            status: d.status,
+          })),
+          null,
+          2,
+        ),
+      );
       return;
     }
     const c = report.compose;
     const s = report.delivery;
-    console.log(`digest: ${c ? `${c.due} due, ${c.queued.length} queued, ${c.empty} with nothing new` : 'composing skipped (changes busy)'}; ${s ? `${s.sent} sent, ${s.retried} to retry, ${s.failed} failed` : 'sending skipped'}`);
-    for (const d of report.digests) console.log(`  ${d.user}  ${d.period}  ${d.items} item(s)  ${d.status}${d.error ? `  ${d.error}` : ''}`);
+    console.log(
+      `digest: ${c ? `${c.due} due, ${c.queued.length} queued, ${c.empty} with nothing new` : 'composing skipped (changes busy)'}; ${s ? `${s.sent} sent, ${s.retried} to retry, ${s.failed} failed` : 'sending skipped'}`,
+    );
+    for (const d of report.digests)
+      console.log(
+        `  ${d.user}  ${d.period}  ${d.items} item(s)  ${d.status}${d.error ? `  ${d.error}` : ''}`,
+      );
   } finally {
     await closeMailer(ctx);
   }
 }
 
 async function outbox(ctx: Context, o: { json?: boolean; status?: string; limit: string }): Promise<void> {
-  if (o.status !== undefined && !STATUSES.includes(o.status as Digest['status'])) throw new CliError(`outbox: --status expects one of ${STATUSES.join(', ')}, got "${o.status}"`);
-  const rows = await listOutbox(ctx.store.db, { status: o.status as Digest['status'] | undefined, limit: positive(o.limit, '--limit') });
+  if (o.status !== undefined && !STATUSES.includes(o.status as Digest['status']))
+    throw new CliError(`outbox: --status expects one of ${STATUSES.join(', ')}, got "${o.status}"`);
+  const rows = await listOutbox(ctx.store.db, {
+    status: o.status as Digest['status'] | undefined,
+    limit: positive(o.limit, '--limit'),
+  });
   if (o.json) {
-    console.log(JSON.stringify(rows.map((r) => ({ id: r.id, user: r.user, period: r.period, status: r.status, items: r.items, attempts: r.attempts, lastError: r.lastError, nextAttemptAt: r.nextAttemptAt, sentAt: r.sentAt })), null, 2));
+    console.log(
+      JSON.stringify(
+        rows.map((r) => ({
+          id: r.id,
+          user: r.user,
+          period: r.period,
+          status: r.status,
+          items: r.items,
+          attempts: r.attempts,
+          lastError: r.lastError,
+          nextAttemptAt: r.nextAttemptAt,
+          sentAt: r.sentAt,
+        })),
+        null,
+        2,
+      ),
+    );
     return;
   }
   if (rows.length === 0) console.log('outbox: empty');
   for (const r of rows) {
-    console.log(`${String(r.id).padStart(6)}  ${r.status.padEnd(10)}  ${r.period}  ${r.user}  ${r.items} item(s)  ${r.attempts} attempt(s)  ${r.sentAt ?? ''}${r.lastError ? `  ${r.lastError}` : ''}`);
+    console.log(
+      `${String(r.id).padStart(6)}  ${r.status.padEnd(10)}  ${r.period}  ${r.user}  ${r.items} item(s)  ${r.attempts} attempt(s)  ${r.sentAt ?? ''}${r.lastError ? `  ${r.lastError}` : ''}`,
+    );
   }
 }
 
@@ -64,12 +111,21 @@ export function registerDigestCommands(program: Command): void {
     .option('--at <iso-time>', 'run as if at this time (KBWATCH_NOW also fixes the clock)')
     .option('--json', 'print each digest queued or sent: user, period, items, messageId, status')
     .option('--compose-only', 'queue the digests but leave sending to a worker')
-    .option('--lease <seconds>', 'how long a message being sent is held before another process may take it over', '120')
-    .action((o: { at?: string; json?: boolean; lease: string; composeOnly?: boolean }) => withContext((ctx) => digestRun(ctx, o)));
+    .option(
+      '--lease <seconds>',
+      'how long a message being sent is held before another process may take it over',
+      '120',
+    )
+    .action((o: { at?: string; json?: boolean; lease: string; composeOnly?: boolean }) =>
+      withContext((ctx) => digestRun(ctx, o)),
+    );
   program
     .command('outbox')
     .description('List the digests in the outbox, newest first, with their delivery status.')
-    .option('--json', 'print JSON: id, user, period, status, items, attempts, lastError, nextAttemptAt, sentAt')
+    .option(
+      '--json',
+      'print JSON: id, user, period, status, items, attempts, lastError, nextAttemptAt, sentAt',
+    )
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
     .option('--limit <n>', 'at most this many rows', '1000')
     .action((o: { json?: boolean; status?: string; limit: string }) => withContext((ctx) => outbox(ctx, o)));

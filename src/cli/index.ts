@@ -1,12 +1,11 @@
 /**
  * The `kbwatch` command line: one file per command, registered here. Commands get a Context
- * (config, store, logger) through `withContext`, which checks the schema first.
+ * (config, store, logger) through `withContext` (cli/context.ts), which checks the schema first.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError, ensureSecret, loadConfig, type Config } from '../config/index.ts';
-import { createContext, type Context } from '../context.ts';
-import { createLogger } from '../log.ts';
-import { connect, SchemaError } from '../store/db.ts';
+import { ConfigError } from '../config/index.ts';
+import { SchemaError } from '../store/db.ts';
+import { CliError } from './context.ts';
 import { registerSourceCommands } from './source.ts';
 import { registerScanCommand } from './scan.ts';
 import { registerQueryCommands } from './query.ts';
@@ -15,29 +14,6 @@ import { registerMigrateCommand } from './migrate.ts';
 import { registerUserCommands } from './users.ts';
 import { registerDigestCommands } from './digest.ts';
 import { registerWorkerCommand } from './worker.ts';
-
-/** A user-facing failure: printed as its message, exit status 1 (or the given one). */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
-
-export function baseConfig(): Config {
-  return ensureSecret(loadConfig());
-}
-
-/** Runs `fn` with a context on a checked store and closes the store afterwards. */
-export async function withContext<T>(fn: (ctx: Context) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
-  const config = baseConfig();
-  const log = createLogger(config.logLevel);
-  const store = await connect(config.databaseUrl, { migrate: opts.migrate });
-  try {
-    return await fn(createContext(config, store, log));
-  } finally {
-    await store.close();
-  }
-}
 
 export function buildProgram(): Command {
   const program = new Command('kbwatch')

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { createLogger } from '../log.ts';
 import { migrate, openStore } from '../store/db.ts';
-import { baseConfig } from './index.ts';
+import { baseConfig } from './context.ts';
 
 export function registerMigrateCommand(program: Command): void {
   program
@@ -14,7 +14,11 @@ export function registerMigrateCommand(program: Command): void {
       try {
         const applied = await migrate(store);
         log.info(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: schema is up to date');
-        console.log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'schema is up to date');
+        console.log(
+          applied.length
+            ? `applied ${applied.length} migration(s): ${applied.join(', ')}`
+            : 'schema is up to date',
+        );
       } finally {
         await store.close();
       }

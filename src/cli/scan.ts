@@ -2,14 +2,16 @@
 import type { Command } from 'commander';
 import { scanAll, type ScanReport } from '../scan/run.ts';
 import { SourceError } from '../scan/sources.ts';
-import { CliError, withContext } from './index.ts';
+import { CliError, withContext } from './context.ts';
 
 function progressPrinter(): (source: string, done: number, total: number) => void {
   if (process.stderr.isTTY) {
     return (source, done, total) => {
       const width = 30;
       const filled = total > 0 ? Math.round((done / total) * width) : 0;
-      process.stderr.write(`\r${source} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}${total ? `/${total}` : ''}   `);
+      process.stderr.write(
+        `\r${source} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}${total ? `/${total}` : ''}   `,
+      );
       if (total > 0 && done >= total) process.stderr.write('\n');
     };
   }
@@ -43,12 +45,22 @@ export function registerScanCommand(program: Command): void {
     .action((o: { source?: string; ref?: string; json?: boolean }) =>
       withContext(async (ctx) => {
         if (o.ref && !o.source) {
-          const n = await ctx.store.db.selectFrom('sources').select('id').where('enabled', '=', 1).where('kind', '=', 'git').execute();
-          if (n.length > 1) throw new CliError('scan: --ref needs --source when there is more than one git source');
+          const n = await ctx.store.db
+            .selectFrom('sources')
+            .select('id')
+            .where('enabled', '=', 1)
+            .where('kind', '=', 'git')
+            .execute();
+          if (n.length > 1)
+            throw new CliError('scan: --ref needs --source when there is more than one git source');
         }
         let reports: ScanReport[];
         try {
-          reports = await scanAll(ctx, { source: o.source, ref: o.ref, onProgress: o.json ? undefined : progressPrinter() });
+          reports = await scanAll(ctx, {
+            source: o.source,
+            ref: o.ref,
+            onProgress: o.json ? undefined : progressPrinter(),
+          });
         } catch (err) {
           if (err instanceof SourceError) throw new CliError(err.message);
           throw err;
@@ -60,7 +72,13 @@ export function registerScanCommand(program: Command): void {
               ref: r.ref,
               status: r.status,
               counts: r.counts,
-              changes: r.changes.map((c) => ({ kind: c.kind, path: c.path, previousPath: c.previousPath, kb: c.kb, title: c.title })),
+              changes: r.changes.map((c) => ({
+                kind: c.kind,
+                path: c.path,
+                previousPath: c.previousPath,
+                kb: c.kb,
+                title: c.title,
+              })),
               errors: r.errors,
             })),
           };

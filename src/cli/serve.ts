@@ -10,7 +10,7 @@ import { buildServer, listen, PortInUseError } from '../web/server.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
 import { defaultJobs } from '../jobs/jobs.ts';
 import { addDefaultSources } from '../scan/sources.ts';
-import { CliError } from './index.ts';
+import { CliError } from './context.ts';
 import { loadConfig, ensureSecret } from '../config/index.ts';
 
 async function isFreshDatabase(url: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addSource, listSources, removeSource, SourceError, sourceOptions } from '../scan/sources.ts';
 import { resolve } from 'node:path';
-import { CliError, withContext } from './index.ts';
+import { CliError, withContext } from './context.ts';
 
 async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -22,10 +22,20 @@ export function registerSourceCommands(program: Command): void {
     .option('--name <name>', 'source name (default: from the URL)')
     .option('--path <folder>', 'folder holding the articles, e.g. support/', '')
     .option('--branch <branch>', 'branch to follow (default: the remote HEAD)')
-    .option('--url-template <template>', 'public URL: learn-support, learn-office, or a string with {path} or {file}')
+    .option(
+      '--url-template <template>',
+      'public URL: learn-support, learn-office, or a string with {path} or {file}',
+    )
     .action((url: string, o: { name?: string; path: string; branch?: string; urlTemplate?: string }) =>
       withContext(async (ctx) => {
-        const s = await guard(() => addSource(ctx, { kind: 'git', location: url, name: o.name, options: { path: o.path, branch: o.branch, urlTemplate: o.urlTemplate } }));
+        const s = await guard(() =>
+          addSource(ctx, {
+            kind: 'git',
+            location: url,
+            name: o.name,
+            options: { path: o.path, branch: o.branch, urlTemplate: o.urlTemplate },
+          }),
+        );
         console.log(`added git source ${s.name} (${s.location})`);
       }),
     );
@@ -35,7 +45,9 @@ export function registerSourceCommands(program: Command): void {
     .option('--name <name>', 'source name (default: from the file name)')
     .action((location: string, o: { name?: string }) =>
       withContext(async (ctx) => {
-        const s = await guard(() => addSource(ctx, { kind: 'classic', location: resolve(location), name: o.name }));
+        const s = await guard(() =>
+          addSource(ctx, { kind: 'classic', location: resolve(location), name: o.name }),
+        );
         console.log(`added classic source ${s.name} (${s.location})`);
       }),
     );
@@ -47,12 +59,26 @@ export function registerSourceCommands(program: Command): void {
       withContext(async (ctx) => {
         const rows = (await listSources(ctx)).filter((s) => s.enabled === 1);
         if (o.json) {
-          console.log(JSON.stringify(rows.map((s) => ({ name: s.name, kind: s.kind, location: s.location, options: sourceOptions(s), cursor: s.cursor, lastScanAt: s.last_scan_at, lastError: s.last_error }))));
+          console.log(
+            JSON.stringify(
+              rows.map((s) => ({
+                name: s.name,
+                kind: s.kind,
+                location: s.location,
+                options: sourceOptions(s),
+                cursor: s.cursor,
+                lastScanAt: s.last_scan_at,
+                lastError: s.last_error,
+              })),
+            ),
+          );
           return;
         }
         if (rows.length === 0) console.log('no sources');
         for (const s of rows) {
-          console.log(`${s.name}\t${s.kind}\t${s.location}\t${s.cursor ? s.cursor.slice(0, 12) : 'never scanned'}${s.last_error ? `\terror: ${s.last_error}` : ''}`);
+          console.log(
+            `${s.name}\t${s.kind}\t${s.location}\t${s.cursor ? s.cursor.slice(0, 12) : 'never scanned'}${s.last_error ? `\terror: ${s.last_error}` : ''}`,
+          );
         }
       }),
     );

@@ -12,10 +12,21 @@ async function kbwatch(url: string, ...args: string[]): Promise<{ code: number; 
   const err: string[] = [];
   const log = console.log;
   const write = process.stderr.write.bind(process.stderr);
-  const env = { url: process.env.KBWATCH_DATABASE_URL, secret: process.env.KBWATCH_SECRET, level: process.env.KBWATCH_LOG_LEVEL };
-  Object.assign(process.env, { KBWATCH_DATABASE_URL: url, KBWATCH_SECRET: 'cli-test-secret', KBWATCH_LOG_LEVEL: 'silent' });
+  const env = {
+    url: process.env.KBWATCH_DATABASE_URL,
+    secret: process.env.KBWATCH_SECRET,
+    level: process.env.KBWATCH_LOG_LEVEL,
+  };
+  Object.assign(process.env, {
+    KBWATCH_DATABASE_URL: url,
+    KBWATCH_SECRET: 'cli-test-secret',
+    KBWATCH_LOG_LEVEL: 'silent',
+  });
   console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    err.push(String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   process.exitCode = 0;
   try {
     await runCli(['node', 'kbwatch', ...args]);
@@ -24,7 +35,11 @@ async function kbwatch(url: string, ...args: string[]): Promise<{ code: number; 
     console.log = log;
     process.stderr.write = write;
     process.exitCode = 0;
-    for (const [k, v] of [['KBWATCH_DATABASE_URL', env.url], ['KBWATCH_SECRET', env.secret], ['KBWATCH_LOG_LEVEL', env.level]] as const) {
+    for (const [k, v] of [
+      ['KBWATCH_DATABASE_URL', env.url],
+      ['KBWATCH_SECRET', env.secret],
+      ['KBWATCH_LOG_LEVEL', env.level],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -36,20 +51,49 @@ for (const dialect of DIALECTS) {
     let store: Store;
     before(async () => {
       store = await createStore(dialect);
-      const tech = await store.db.insertInto('technologies').values({ slug: 'exchange-online', name: 'Exchange Online', kind: 'product', article_count: 5 }).returning('id').executeTakeFirstOrThrow();
-      await store.db.insertInto('technology_aliases').values([{ alias: 'exchange online', technology_id: tech.id }, { alias: 'exchange-online', technology_id: tech.id }]).execute();
+      const tech = await store.db
+        .insertInto('technologies')
+        .values({ slug: 'exchange-online', name: 'Exchange Online', kind: 'product', article_count: 5 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await store.db
+        .insertInto('technology_aliases')
+        .values([
+          { alias: 'exchange online', technology_id: tech.id },
+          { alias: 'exchange-online', technology_id: tech.id },
+        ])
+        .execute();
     });
     after(() => store?.close());
 
     it('adds users with their settings', async () => {
-      const a = await kbwatch(store.url, 'user', 'add', 'Admin@Example.com', '--password', 'admin password', '--confirmed', '--admin', '--tz', 'Europe/Berlin', '--hour', '6', '--weekly');
+      const a = await kbwatch(
+        store.url,
+        'user',
+        'add',
+        'Admin@Example.com',
+        '--password',
+        'admin password',
+        '--confirmed',
+        '--admin',
+        '--tz',
+        'Europe/Berlin',
+        '--hour',
+        '6',
+        '--weekly',
+      );
       assert.equal(a.code, 0, a.err);
       assert.match(a.out, /added user admin@example\.com \(confirmed\) \(admin\)/);
       assert.equal((await kbwatch(store.url, 'user', 'add', 'plain@example.com')).code, 0);
       const dup = await kbwatch(store.url, 'user', 'add', 'admin@example.com');
       assert.equal(dup.code, 1);
       assert.match(dup.err, /already exists/);
-      for (const args of [['bad-address'], ['x@example.com', '--hour', '25'], ['x@example.com', '--tz', 'Mars/Base'], ['x@example.com', '--password', 'short']]) {
+      for (const args of [
+        ['bad-address'],
+        ['x@example.com', '--hour', '25'],
+        ['x@example.com', '--tz', 'Mars/Base'],
+        ['x@example.com', '--password', 'short'],
+      ]) {
         const r = await kbwatch(store.url, 'user', 'add', ...args);
         assert.equal(r.code, 1, args.join(' '));
         assert.match(r.err, /^kbwatch: /);
@@ -60,8 +104,22 @@ for (const dialect of DIALECTS) {
       const t = await kbwatch(store.url, 'subscribe', 'admin@example.com', '--tech', 'exchange online');
       assert.equal(t.code, 0, t.err);
       assert.match(t.out, /subscribed admin@example\.com to technology Exchange Online/);
-      assert.match((await kbwatch(store.url, 'subscribe', 'admin@example.com', '--tech', 'EXCHANGE-ONLINE')).out, /already subscribed/);
-      assert.equal((await kbwatch(store.url, 'subscribe', 'admin@example.com', '--query', 'title:mailbox "move request"')).code, 0);
+      assert.match(
+        (await kbwatch(store.url, 'subscribe', 'admin@example.com', '--tech', 'EXCHANGE-ONLINE')).out,
+        /already subscribed/,
+      );
+      assert.equal(
+        (
+          await kbwatch(
+            store.url,
+            'subscribe',
+            'admin@example.com',
+            '--query',
+            'title:mailbox "move request"',
+          )
+        ).code,
+        0,
+      );
       const checks: [string[], RegExp][] = [
         [['nobody@example.com', '--tech', 'exchange online'], /No user with the address nobody@example\.com/],
         [['admin@example.com', '--tech', 'Lotus Notes'], /no technology is called "Lotus Notes"/],
@@ -80,35 +138,62 @@ for (const dialect of DIALECTS) {
       const r = await kbwatch(store.url, 'user', 'list', '--json');
       const users = JSON.parse(r.out);
       assert.deepEqual(
-        users.map((u: any) => [u.email, u.confirmed, u.admin, u.timeZone, u.digestHour, u.cadence, u.subscriptions.length]),
+        users.map((u: any) => [
+          u.email,
+          u.confirmed,
+          u.admin,
+          u.timeZone,
+          u.digestHour,
+          u.cadence,
+          u.subscriptions.length,
+        ]),
         [
           ['admin@example.com', true, true, 'Europe/Berlin', 6, 'weekly', 2],
           ['plain@example.com', false, false, 'UTC', 7, 'daily', 0],
         ],
       );
-      assert.deepEqual(users[0].subscriptions.map((s: any) => s.technology ?? s.query), ['exchange-online', 'title:mailbox "move request"']);
+      assert.deepEqual(
+        users[0].subscriptions.map((s: any) => s.technology ?? s.query),
+        ['exchange-online', 'title:mailbox "move request"'],
+      );
       const text = await kbwatch(store.url, 'user', 'list');
-      assert.match(text.out, /admin@example\.com\tconfirmed,admin\tweekly at 06:00 Europe\/Berlin\ttech:exchange-online/);
+      assert.match(
+        text.out,
+        /admin@example\.com\tconfirmed,admin\tweekly at 06:00 Europe\/Berlin\ttech:exchange-online/,
+      );
     });
 
     it('removes a user with all their data', async () => {
       const r = await kbwatch(store.url, 'user', 'remove', 'admin@example.com');
       assert.equal(r.code, 0, r.err);
       assert.equal((await store.db.selectFrom('subscriptions').selectAll().execute()).length, 0);
-      assert.deepEqual(JSON.parse((await kbwatch(store.url, 'user', 'list', '--json')).out).map((u: any) => u.email), ['plain@example.com']);
+      assert.deepEqual(
+        JSON.parse((await kbwatch(store.url, 'user', 'list', '--json')).out).map((u: any) => u.email),
+        ['plain@example.com'],
+      );
       const again = await kbwatch(store.url, 'user', 'remove', 'admin@example.com');
       assert.equal(again.code, 1);
       assert.match(again.err, /No user with the address admin@example\.com/);
     });
 
     // One real process is enough to check the exit status; the in-process runs cover both stores.
-    if (dialect === 'sqlite') it('exits with status 1 and a message as a real process', () => {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'subscribe', 'nobody@example.com', '--tech', 'x'], {
-        env: { ...process.env, KBWATCH_DATABASE_URL: store.url, KBWATCH_SECRET: 'cli-test-secret', KBWATCH_LOG_LEVEL: 'silent' },
-        encoding: 'utf8',
+    if (dialect === 'sqlite')
+      it('exits with status 1 and a message as a real process', () => {
+        const r = spawnSync(
+          process.execPath,
+          ['--import', 'tsx', 'src/main.ts', 'subscribe', 'nobody@example.com', '--tech', 'x'],
+          {
+            env: {
+              ...process.env,
+              KBWATCH_DATABASE_URL: store.url,
+              KBWATCH_SECRET: 'cli-test-secret',
+              KBWATCH_LOG_LEVEL: 'silent',
+            },
+            encoding: 'utf8',
+          },
+        );
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stderr, /kbwatch: No user with the address nobody@example\.com/);
       });
-      assert.equal(r.status, 1, r.stderr);
-      assert.match(r.stderr, /kbwatch: No user with the address nobody@example\.com/);
-    });
   });
 }

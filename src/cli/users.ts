@@ -5,8 +5,15 @@
 import type { Command } from 'commander';
 import { AccountError } from '../accounts/errors.ts';
 import { subscribe } from '../accounts/subscriptions.ts';
-import { addUser, listUsers, removeUser, requireUserByEmail, setAdmin, type UserListing } from '../accounts/users.ts';
-import { CliError, withContext } from './index.ts';
+import {
+  addUser,
+  listUsers,
+  removeUser,
+  requireUserByEmail,
+  setAdmin,
+  type UserListing,
+} from '../accounts/users.ts';
+import { CliError, withContext } from './context.ts';
 
 async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -28,7 +35,12 @@ interface AddOptions {
 
 function line(u: UserListing): string {
   const flags = [u.confirmed ? 'confirmed' : 'unconfirmed', ...(u.admin ? ['admin'] : [])].join(',');
-  const subs = u.subscriptions.map((s) => (s.kind === 'technology' ? `tech:${s.technology}` : `query:${JSON.stringify(s.query)}`) + (s.paused ? ' (paused)' : '') + (s.muted ? ' (muted)' : ''));
+  const subs = u.subscriptions.map(
+    (s) =>
+      (s.kind === 'technology' ? `tech:${s.technology}` : `query:${JSON.stringify(s.query)}`) +
+      (s.paused ? ' (paused)' : '') +
+      (s.muted ? ' (muted)' : ''),
+  );
   return `${u.email}\t${flags}\t${u.cadence} at ${String(u.digestHour).padStart(2, '0')}:00 ${u.timeZone}\t${subs.length ? subs.join(', ') : 'no subscriptions'}`;
 }
 
@@ -46,9 +58,19 @@ export function registerUserCommands(program: Command): void {
     .action((email: string, o: AddOptions) =>
       withContext(async (ctx) => {
         const u = await guard(() =>
-          addUser(ctx, { email, password: o.password, confirmed: o.confirmed, admin: o.admin, timeZone: o.tz, digestHour: o.hour, cadence: o.weekly ? 'weekly' : 'daily' }),
+          addUser(ctx, {
+            email,
+            password: o.password,
+            confirmed: o.confirmed,
+            admin: o.admin,
+            timeZone: o.tz,
+            digestHour: o.hour,
+            cadence: o.weekly ? 'weekly' : 'daily',
+          }),
         );
-        console.log(`added user ${u.email}${u.confirmed_at ? ' (confirmed)' : ' (unconfirmed)'}${u.is_admin ? ' (admin)' : ''}`);
+        console.log(
+          `added user ${u.email}${u.confirmed_at ? ' (confirmed)' : ' (unconfirmed)'}${u.is_admin ? ' (admin)' : ''}`,
+        );
       }),
     );
   user
@@ -89,11 +111,20 @@ export function registerUserCommands(program: Command): void {
     .option('--query <query>', 'search query to follow')
     .action((email: string, o: { tech?: string; query?: string }) =>
       withContext(async (ctx) => {
-        if ((o.tech === undefined) === (o.query === undefined)) throw new CliError('subscribe: give exactly one of --tech <slug-or-name> or --query <query>');
+        if ((o.tech === undefined) === (o.query === undefined))
+          throw new CliError('subscribe: give exactly one of --tech <slug-or-name> or --query <query>');
         const u = await guard(() => requireUserByEmail(ctx, email));
-        const r = await guard(() => subscribe(ctx, o.tech !== undefined ? { userId: u.id, technology: o.tech } : { userId: u.id, query: o.query! }));
-        const what = r.subscription.kind === 'technology' ? `technology ${r.label}` : `query ${JSON.stringify(r.label)}`;
-        console.log(r.created ? `subscribed ${u.email} to ${what}` : `${u.email} was already subscribed to ${what}`);
+        const r = await guard(() =>
+          subscribe(
+            ctx,
+            o.tech !== undefined ? { userId: u.id, technology: o.tech } : { userId: u.id, query: o.query! },
+          ),
+        );
+        const what =
+          r.subscription.kind === 'technology' ? `technology ${r.label}` : `query ${JSON.stringify(r.label)}`;
+        console.log(
+          r.created ? `subscribed ${u.email} to ${what}` : `${u.email} was already subscribed to ${what}`,
+        );
       }),
     );
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { defaultJobs } from '../jobs/jobs.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
-import { withContext } from './index.ts';
+import { withContext } from './context.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program

@@ -19,25 +19,122 @@ interface Option {
 }
 
 export const OPTIONS = [
-  { name: 'KBWATCH_DATA_DIR', kind: 'string', default: './data', help: 'Directory for the SQLite file, git mirrors, .eml outbox and the generated secret.' },
-  { name: 'KBWATCH_DATABASE_URL', kind: 'string', default: undefined, help: 'sqlite:<file> or postgres://… (default sqlite:<data dir>/kbwatch.db).' },
-  { name: 'KBWATCH_PORT', kind: 'int', default: '8080', help: 'HTTP port of `kbwatch serve`.', min: 0, max: 65535 },
+  {
+    name: 'KBWATCH_DATA_DIR',
+    kind: 'string',
+    default: './data',
+    help: 'Directory for the SQLite file, git mirrors, .eml outbox and the generated secret.',
+  },
+  {
+    name: 'KBWATCH_DATABASE_URL',
+    kind: 'string',
+    default: undefined,
+    help: 'sqlite:<file> or postgres://… (default sqlite:<data dir>/kbwatch.db).',
+  },
+  {
+    name: 'KBWATCH_PORT',
+    kind: 'int',
+    default: '8080',
+    help: 'HTTP port of `kbwatch serve`.',
+    min: 0,
+    max: 65535,
+  },
   { name: 'KBWATCH_HOST', kind: 'string', default: '127.0.0.1', help: 'Address the server binds.' },
-  { name: 'KBWATCH_BASE_URL', kind: 'url', default: undefined, help: 'Public base URL used in mail and feeds (default http://localhost:<port>).' },
-  { name: 'KBWATCH_SMTP_URL', kind: 'url', default: undefined, help: 'smtp://user:pass@host:port; unset writes .eml files under <data dir>/outbox.' },
-  { name: 'KBWATCH_MAIL_FROM', kind: 'string', default: 'kbwatch <kbwatch@localhost>', help: 'Sender of every mail.' },
-  { name: 'KBWATCH_MAIL_RATE', kind: 'int', default: '0', help: 'Maximum messages per second (0: no limit).', min: 0 },
-  { name: 'KBWATCH_SECRET', kind: 'string', default: undefined, help: 'Signing secret for tokens; generated and kept in <data dir>/secret if unset.' },
-  { name: 'KBWATCH_SOURCES', kind: 'enum', default: 'default', values: ['default', 'none'], help: 'Sources added to a fresh database: the two MicrosoftDocs repositories, or none.' },
-  { name: 'KBWATCH_SCAN_SCHEDULE', kind: 'string', default: '0 3 * * *', help: 'Cron expression (server time) for the nightly scan.' },
-  { name: 'KBWATCH_DIGEST_TICK', kind: 'string', default: '*/5 * * * *', help: 'Cron expression for the digest tick.' },
-  { name: 'KBWATCH_SCAN_ON_START', kind: 'bool', default: 'true', help: 'Run a scan in the background when `serve` starts and the database has never been scanned.' },
-  { name: 'KBWATCH_JOBS', kind: 'bool', default: 'true', help: 'Run the scheduler inside `serve` (false: web only).' },
-  { name: 'KBWATCH_GIT_TIMEOUT', kind: 'int', default: '600', help: 'Seconds any git command may take.', min: 1 },
-  { name: 'KBWATCH_MAX_ARTICLE_BYTES', kind: 'int', default: '5000000', help: 'Articles larger than this are recorded as errors and skipped.', min: 1000 },
-  { name: 'KBWATCH_NOW', kind: 'string', default: undefined, help: 'Fix the clock (ISO time), for tests and replays.' },
-  { name: 'KBWATCH_LOG_LEVEL', kind: 'enum', default: 'info', values: ['debug', 'info', 'warn', 'error', 'silent'], help: 'Log verbosity.' },
-  { name: 'KBWATCH_TRUST_PROXY', kind: 'bool', default: 'false', help: 'Trust X-Forwarded-* headers (behind a reverse proxy).' },
+  {
+    name: 'KBWATCH_BASE_URL',
+    kind: 'url',
+    default: undefined,
+    help: 'Public base URL used in mail and feeds (default http://localhost:<port>).',
+  },
+  {
+    name: 'KBWATCH_SMTP_URL',
+    kind: 'url',
+    default: undefined,
+    help: 'smtp://user:pass@host:port; unset writes .eml files under <data dir>/outbox.',
+  },
+  {
+    name: 'KBWATCH_MAIL_FROM',
+    kind: 'string',
+    default: 'kbwatch <kbwatch@localhost>',
+    help: 'Sender of every mail.',
+  },
+  {
+    name: 'KBWATCH_MAIL_RATE',
+    kind: 'int',
+    default: '0',
+    help: 'Maximum messages per second (0: no limit).',
+    min: 0,
+  },
+  {
+    name: 'KBWATCH_SECRET',
+    kind: 'string',
+    default: undefined,
+    help: 'Signing secret for tokens; generated and kept in <data dir>/secret if unset.',
+  },
+  {
+    name: 'KBWATCH_SOURCES',
+    kind: 'enum',
+    default: 'default',
+    values: ['default', 'none'],
+    help: 'Sources added to a fresh database: the two MicrosoftDocs repositories, or none.',
+  },
+  {
+    name: 'KBWATCH_SCAN_SCHEDULE',
+    kind: 'string',
+    default: '0 3 * * *',
+    help: 'Cron expression (server time) for the nightly scan.',
+  },
+  {
+    name: 'KBWATCH_DIGEST_TICK',
+    kind: 'string',
+    default: '*/5 * * * *',
+    help: 'Cron expression for the digest tick.',
+  },
+  {
+    name: 'KBWATCH_SCAN_ON_START',
+    kind: 'bool',
+    default: 'true',
+    help: 'Run a scan in the background when `serve` starts and the database has never been scanned.',
+  },
+  {
+    name: 'KBWATCH_JOBS',
+    kind: 'bool',
+    default: 'true',
+    help: 'Run the scheduler inside `serve` (false: web only).',
+  },
+  {
+    name: 'KBWATCH_GIT_TIMEOUT',
+    kind: 'int',
+    default: '600',
+    help: 'Seconds any git command may take.',
+    min: 1,
+  },
+  {
+    name: 'KBWATCH_MAX_ARTICLE_BYTES',
+    kind: 'int',
+    default: '5000000',
+    help: 'Articles larger than this are recorded as errors and skipped.',
+    min: 1000,
+  },
+  {
+    name: 'KBWATCH_NOW',
+    kind: 'string',
+    default: undefined,
+    help: 'Fix the clock (ISO time), for tests and replays.',
+  },
+  {
+    name: 'KBWATCH_LOG_LEVEL',
+    kind: 'enum',
+    default: 'info',
+    values: ['debug', 'info', 'warn', 'error', 'silent'],
+    help: 'Log verbosity.',
+  },
+  {
+    name: 'KBWATCH_TRUST_PROXY',
+    kind: 'bool',
+    default: 'false',
+    help: 'Trust X-Forwarded-* headers (behind a reverse proxy).',
+  },
 ] as const satisfies readonly Option[];
 
 export type OptionName = (typeof OPTIONS)[number]['name'];
@@ -65,7 +162,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`config: ${variable}: ${message}`);
   }
 }
@@ -75,7 +175,8 @@ function parseValue(opt: Option, raw: string): string | number | boolean {
     case 'int': {
       if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(opt.name, `expected an integer, got "${raw}"`);
       const n = Number(raw);
-      if (opt.min !== undefined && n < opt.min) throw new ConfigError(opt.name, `must be at least ${opt.min}`);
+      if (opt.min !== undefined && n < opt.min)
+        throw new ConfigError(opt.name, `must be at least ${opt.min}`);
       if (opt.max !== undefined && n > opt.max) throw new ConfigError(opt.name, `must be at most ${opt.max}`);
       return n;
     }
@@ -94,7 +195,8 @@ function parseValue(opt: Option, raw: string): string | number | boolean {
       return raw.replace(/\/+$/, '');
     }
     case 'enum':
-      if (!opt.values!.includes(raw)) throw new ConfigError(opt.name, `expected one of ${opt.values!.join(', ')}, got "${raw}"`);
+      if (!opt.values!.includes(raw))
+        throw new ConfigError(opt.name, `expected one of ${opt.values!.join(', ')}, got "${raw}"`);
       return raw;
     default:
       return raw;
@@ -102,21 +204,29 @@ function parseValue(opt: Option, raw: string): string | number | boolean {
 }
 
 /** Reads and validates every option; `overrides` (from CLI flags) win over the environment. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<OptionName, string>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Record<OptionName, string>> = {},
+): Config {
   const v: Record<string, string | number | boolean | undefined> = {};
   for (const opt of OPTIONS as readonly Option[]) {
     const raw = overrides[opt.name as OptionName] ?? env[opt.name] ?? opt.default;
     v[opt.name] = raw === undefined || raw === '' ? undefined : parseValue(opt, raw);
   }
   const dataDir = resolve(v.KBWATCH_DATA_DIR as string);
-  const databaseUrl = (v.KBWATCH_DATABASE_URL as string | undefined) ?? `sqlite:${join(dataDir, 'kbwatch.db')}`;
+  const databaseUrl =
+    (v.KBWATCH_DATABASE_URL as string | undefined) ?? `sqlite:${join(dataDir, 'kbwatch.db')}`;
   if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
-    throw new ConfigError('KBWATCH_DATABASE_URL', `expected sqlite:<file> or postgres://…, got "${databaseUrl}"`);
+    throw new ConfigError(
+      'KBWATCH_DATABASE_URL',
+      `expected sqlite:<file> or postgres://…, got "${databaseUrl}"`,
+    );
   }
   let now: Date | undefined;
   if (v.KBWATCH_NOW !== undefined) {
     now = new Date(v.KBWATCH_NOW as string);
-    if (Number.isNaN(now.getTime())) throw new ConfigError('KBWATCH_NOW', `not an ISO time: "${v.KBWATCH_NOW}"`);
+    if (Number.isNaN(now.getTime()))
+      throw new ConfigError('KBWATCH_NOW', `not an ISO time: "${v.KBWATCH_NOW}"`);
   }
   const port = v.KBWATCH_PORT as number;
   return Object.freeze({
@@ -163,6 +273,9 @@ export function now(config: Pick<Config, 'now'>): Date {
 
 /** Markdown table of every option, for the README. */
 export function optionsTable(): string {
-  const rows = (OPTIONS as readonly Option[]).map((o) => `| \`${o.name}\` | ${o.kind}${o.values ? ` (${o.values.join(', ')})` : ''} | ${o.default === undefined ? '—' : `\`${o.default}\``} | ${o.help} |`);
+  const rows = (OPTIONS as readonly Option[]).map(
+    (o) =>
+      `| \`${o.name}\` | ${o.kind}${o.values ? ` (${o.values.join(', ')})` : ''} | ${o.default === undefined ? '—' : `\`${o.default}\``} | ${o.help} |`,
+  );
   return ['| variable | type | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

@@ -32,7 +32,11 @@ export interface Mailer {
 
 /** An SMTP failure with its reply code (4xx temporary, 5xx permanent; undefined: connection-level). */
 export class MailError extends Error {
-  constructor(message: string, readonly responseCode: number | undefined, readonly temporary: boolean) {
+  constructor(
+    message: string,
+    readonly responseCode: number | undefined,
+    readonly temporary: boolean,
+  ) {
     super(message);
   }
 }
@@ -70,13 +74,22 @@ function message(from: string, mail: OutgoingMail) {
  * smtps). Without it the end of each message's DATA waits for the server's delayed ACK, about
  * 40 ms, which caps a pooled connection at some 20 messages a second.
  */
-function noDelaySocket(options: { host?: string; port?: number; connectionTimeout?: number }, callback: (err: Error | null, socketOptions?: { connection: Socket }) => void): void {
+function noDelaySocket(
+  options: { host?: string; port?: number; connectionTimeout?: number },
+  callback: (err: Error | null, socketOptions?: { connection: Socket }) => void,
+): void {
   const socket = connectTcp({ host: options.host, port: options.port ?? 25, noDelay: true });
   const fail = (err: Error) => {
     socket.destroy();
     callback(err);
   };
-  socket.setTimeout(options.connectionTimeout ?? 10_000, () => fail(Object.assign(new Error(`deliver: connection to ${options.host}:${options.port} timed out`), { code: 'ETIMEDOUT' })));
+  socket.setTimeout(options.connectionTimeout ?? 10_000, () =>
+    fail(
+      Object.assign(new Error(`deliver: connection to ${options.host}:${options.port} timed out`), {
+        code: 'ETIMEDOUT',
+      }),
+    ),
+  );
   socket.once('error', fail);
   socket.once('connect', () => {
     socket.setTimeout(0);
@@ -94,7 +107,9 @@ function smtpMailer(url: string, from: string, rate: number): Mailer {
     port: Number(u.port || 25),
     secure: u.protocol === 'smtps:',
     ignoreTLS: u.searchParams.get('tls') !== 'require' && u.protocol !== 'smtps:',
-    auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+    auth: u.username
+      ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) }
+      : undefined,
     maxConnections: 4,
     maxMessages: Infinity,
     connectionTimeout: 10_000,

@@ -45,12 +45,24 @@ const ID_CHUNK = 500;
  * transaction. Users whose watermark changed since matching (another process got there first)
  * or who were suppressed meanwhile are left alone. Returns the rows inserted.
  */
-export async function queueDigests(db: Db, horizon: number, entries: QueueEntry[], createdAt: string): Promise<QueuedRow[]> {
+export async function queueDigests(
+  db: Db,
+  horizon: number,
+  entries: QueueEntry[],
+  createdAt: string,
+): Promise<QueuedRow[]> {
   if (entries.length === 0) return [];
   return writeTransaction(db, async (tx) => {
     const current = new Map<number, { watermark: number; suppressed_at: string | null }>();
     for (let i = 0; i < entries.length; i += ID_CHUNK) {
-      let q = tx.selectFrom('users').select(['id', 'watermark', 'suppressed_at']).where('id', 'in', entries.slice(i, i + ID_CHUNK).map((e) => e.userId));
+      let q = tx
+        .selectFrom('users')
+        .select(['id', 'watermark', 'suppressed_at'])
+        .where(
+          'id',
+          'in',
+          entries.slice(i, i + ID_CHUNK).map((e) => e.userId),
+        );
       if (dialectOf(db) === 'postgres') q = q.forUpdate();
       for (const r of await q.execute()) current.set(r.id, r);
     }
@@ -90,14 +102,28 @@ export async function queueDigests(db: Db, horizon: number, entries: QueueEntry[
       if (got.length > 0) {
         await tx
           .insertInto('digest_bodies')
-          .values(got.map((r) => ({ digest_id: r.id, text_body: byUser.get(r.user_id)!.text, html_body: byUser.get(r.user_id)!.html })))
+          .values(
+            got.map((r) => ({
+              digest_id: r.id,
+              text_body: byUser.get(r.user_id)!.text,
+              html_body: byUser.get(r.user_id)!.html,
+            })),
+          )
           .execute();
       }
       inserted.push(...got.map((r) => ({ id: r.id, userId: r.user_id, period: r.period })));
     }
-    const advance = [...inserted.map((r) => r.userId), ...valid.filter((e) => !e.digest).map((e) => e.userId)];
+    const advance = [
+      ...inserted.map((r) => r.userId),
+      ...valid.filter((e) => !e.digest).map((e) => e.userId),
+    ];
     for (let i = 0; i < advance.length; i += ID_CHUNK) {
-      await tx.updateTable('users').set({ watermark: horizon }).where('id', 'in', advance.slice(i, i + ID_CHUNK)).where('watermark', '<', horizon).execute();
+      await tx
+        .updateTable('users')
+        .set({ watermark: horizon })
+        .where('id', 'in', advance.slice(i, i + ID_CHUNK))
+        .where('watermark', '<', horizon)
+        .execute();
     }
     return inserted;
   });
@@ -107,13 +133,29 @@ export async function queueDigests(db: Db, horizon: number, entries: QueueEntry[
 export async function existingDigests(db: Db, periods: string[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let i = 0; i < periods.length; i += ID_CHUNK) {
-    const rows = await db.selectFrom('digests').select(['user_id', 'period']).where('period', 'in', periods.slice(i, i + ID_CHUNK)).execute();
+    const rows = await db
+      .selectFrom('digests')
+      .select(['user_id', 'period'])
+      .where('period', 'in', periods.slice(i, i + ID_CHUNK))
+      .execute();
     for (const r of rows) out.add(`${r.user_id}|${r.period}`);
   }
   return out;
 }
 
-export type ClaimedDigest = Pick<Digest, 'id' | 'user_id' | 'period' | 'to_address' | 'message_id' | 'subject' | 'text_body' | 'html_body' | 'headers' | 'attempts'>;
+export type ClaimedDigest = Pick<
+  Digest,
+  | 'id'
+  | 'user_id'
+  | 'period'
+  | 'to_address'
+  | 'message_id'
+  | 'subject'
+  | 'text_body'
+  | 'html_body'
+  | 'headers'
+  | 'attempts'
+>;
 
 /**
  * Claims up to `limit` digests ready to send: queued and due, or left `sending` by a process
@@ -123,7 +165,12 @@ export type ClaimedDigest = Pick<Digest, 'id' | 'user_id' | 'period' | 'to_addre
  * conditions are split into index-friendly branches: the retry and lease columns sit after the
  * mail bodies in the row, and reading them for every waiting row walks its overflow pages.)
  */
-export async function claimDigests(db: Db, limit: number, nowIso: string, leaseUntil: string): Promise<ClaimedDigest[]> {
+export async function claimDigests(
+  db: Db,
+  limit: number,
+  nowIso: string,
+  leaseUntil: string,
+): Promise<ClaimedDigest[]> {
   // A scalar subquery, looked up by primary key for each candidate only: as NOT EXISTS,
   // PostgreSQL plans an anti-join that reads the whole users table on every claim.
   const live = sql`(SELECT u.suppressed_at FROM users u WHERE u.id = d.user_id) IS NULL`;
@@ -141,10 +188,20 @@ export async function claimDigests(db: Db, limit: number, nowIso: string, leaseU
   const result = await sql<ClaimedDigest>`
     UPDATE digests SET status = 'sending', lease_until = ${leaseUntil}, attempts = attempts + 1
     WHERE id IN (${candidates})
-    RETURNING id, user_id, period, to_address, message_id, subject, text_body, html_body, headers, attempts`.execute(db);
+    RETURNING id, user_id, period, to_address, message_id, subject, text_body, html_body, headers, attempts`.execute(
+    db,
+  );
   const rows = result.rows.sort((a, b) => a.id - b.id);
   if (rows.length > 0) {
-    const bodies = await db.selectFrom('digest_bodies').selectAll().where('digest_id', 'in', rows.map((r) => r.id)).execute();
+    const bodies = await db
+      .selectFrom('digest_bodies')
+      .selectAll()
+      .where(
+        'digest_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
     const byId = new Map(bodies.map((b) => [b.digest_id, b]));
     for (const r of rows) {
       const b = byId.get(r.id);
@@ -157,12 +214,20 @@ export async function claimDigests(db: Db, limit: number, nowIso: string, leaseU
 /** Recorded right after the SMTP server accepted the messages: the one window where a crash duplicates. */
 export async function markSent(db: Db, ids: number[], sentAt: string): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('digests').set({ status: 'sent', sent_at: sentAt, lease_until: null, next_attempt_at: null, last_error: null }).where('id', 'in', ids).execute();
+  await db
+    .updateTable('digests')
+    .set({ status: 'sent', sent_at: sentAt, lease_until: null, next_attempt_at: null, last_error: null })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** A temporary failure: back to the queue until `nextAttemptAt`. */
 export async function markRetry(db: Db, id: number, error: string, nextAttemptAt: string): Promise<void> {
-  await db.updateTable('digests').set({ status: 'queued', lease_until: null, next_attempt_at: nextAttemptAt, last_error: error }).where('id', '=', id).execute();
+  await db
+    .updateTable('digests')
+    .set({ status: 'queued', lease_until: null, next_attempt_at: nextAttemptAt, last_error: error })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -170,9 +235,19 @@ export async function markRetry(db: Db, id: number, error: string, nextAttemptAt
  * `bounceLimit` the address is suppressed and the user's other queued digests with it.
  * Returns whether the user is now suppressed.
  */
-export async function markFailed(db: Db, id: number, error: string, opts: { hardBounce: boolean; bounceLimit: number; at: string }): Promise<boolean> {
+export async function markFailed(
+  db: Db,
+  id: number,
+  error: string,
+  opts: { hardBounce: boolean; bounceLimit: number; at: string },
+): Promise<boolean> {
   return writeTransaction(db, async (tx) => {
-    const row = await tx.updateTable('digests').set({ status: 'failed', lease_until: null, last_error: error }).where('id', '=', id).returning('user_id').executeTakeFirst();
+    const row = await tx
+      .updateTable('digests')
+      .set({ status: 'failed', lease_until: null, last_error: error })
+      .where('id', '=', id)
+      .returning('user_id')
+      .executeTakeFirst();
     if (!row || !opts.hardBounce) return false;
     const user = await tx
       .updateTable('users')
@@ -181,7 +256,8 @@ export async function markFailed(db: Db, id: number, error: string, opts: { hard
       .returning(['hard_bounces', 'suppressed_at'])
       .executeTakeFirst();
     if (!user || user.hard_bounces < opts.bounceLimit) return false;
-    if (user.suppressed_at === null) await tx.updateTable('users').set({ suppressed_at: opts.at }).where('id', '=', row.user_id).execute();
+    if (user.suppressed_at === null)
+      await tx.updateTable('users').set({ suppressed_at: opts.at }).where('id', '=', row.user_id).execute();
     await suppressQueued(tx, row.user_id, `suppressed after ${user.hard_bounces} hard bounces`);
     return true;
   });
@@ -189,7 +265,12 @@ export async function markFailed(db: Db, id: number, error: string, opts: { hard
 
 /** Marks a user's unsent digests as not to be sent (suppressed address, unsubscribed user). */
 export async function suppressQueued(db: Db, userId: number, reason: string): Promise<number> {
-  const r = await db.updateTable('digests').set({ status: 'suppressed', lease_until: null, last_error: reason }).where('user_id', '=', userId).where('status', 'in', ['queued', 'sending']).executeTakeFirst();
+  const r = await db
+    .updateTable('digests')
+    .set({ status: 'suppressed', lease_until: null, last_error: reason })
+    .where('user_id', '=', userId)
+    .where('status', 'in', ['queued', 'sending'])
+    .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
@@ -207,11 +288,25 @@ export interface OutboxRow {
 }
 
 /** The newest digests first, optionally of one status: what `kbwatch outbox` and the admin page show. */
-export async function listOutbox(db: Db, opts: { status?: Digest['status']; limit?: number } = {}): Promise<OutboxRow[]> {
+export async function listOutbox(
+  db: Db,
+  opts: { status?: Digest['status']; limit?: number } = {},
+): Promise<OutboxRow[]> {
   let q = db
     .selectFrom('digests as d')
     .innerJoin('users as u', 'u.id', 'd.user_id')
-    .select(['d.id', 'u.email', 'd.period', 'd.status', 'd.item_count', 'd.attempts', 'd.last_error', 'd.next_attempt_at', 'd.created_at', 'd.sent_at'])
+    .select([
+      'd.id',
+      'u.email',
+      'd.period',
+      'd.status',
+      'd.item_count',
+      'd.attempts',
+      'd.last_error',
+      'd.next_attempt_at',
+      'd.created_at',
+      'd.sent_at',
+    ])
     .orderBy('d.id', 'desc')
     .limit(opts.limit ?? 1000);
   if (opts.status) q = q.where('d.status', '=', opts.status);

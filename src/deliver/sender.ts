@@ -49,7 +49,12 @@ export interface DeliveryReport {
 }
 
 /** Exponential backoff with jitter: base·2^(attempt-1), capped, then scaled by 0.5–1. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exp * (0.5 + random() * 0.5));
 }
@@ -87,7 +92,11 @@ class SentMarks {
     const ids = this.pending;
     this.pending = [];
     this.writing = markSent(this.ctx.store.db, ids, this.ctx.now().toISOString())
-      .catch((err: unknown) => this.ctx.log.error(`deliver: digests ${ids.join(', ')} were accepted but could not be marked sent: ${describe(err)}`))
+      .catch((err: unknown) =>
+        this.ctx.log.error(
+          `deliver: digests ${ids.join(', ')} were accepted but could not be marked sent: ${describe(err)}`,
+        ),
+      )
       .finally(() => {
         this.writing = null;
         this.flush();
@@ -131,7 +140,12 @@ export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<De
     if (exhausted || claiming || queue.length >= concurrency) return;
     const now = wall();
     const leaseUntil = now + leaseMs;
-    claiming = claimDigests(ctx.store.db, batchSize, new Date(now).toISOString(), new Date(leaseUntil).toISOString())
+    claiming = claimDigests(
+      ctx.store.db,
+      batchSize,
+      new Date(now).toISOString(),
+      new Date(leaseUntil).toISOString(),
+    )
       .then((rows) => {
         if (rows.length === 0) exhausted = true;
         for (const row of rows) queue.push({ row, leaseUntil });
@@ -168,7 +182,13 @@ export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<De
   return report;
 }
 
-async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number, marks: SentMarks): Promise<SendOutcome> {
+async function sendAndRecord(
+  ctx: Context,
+  opts: SendOptions,
+  row: ClaimedDigest,
+  wall: () => number,
+  marks: SentMarks,
+): Promise<SendOutcome> {
   const base = { id: row.id, userId: row.user_id, period: row.period };
   try {
     await opts.mailer.send({
@@ -183,7 +203,9 @@ async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest
     try {
       return await recordFailure(ctx, opts, row, wall, err);
     } catch (dbErr) {
-      ctx.log.error(`deliver: digest ${row.id}: could not record the failure (${describe(dbErr)}); it is retried when its lease ends`);
+      ctx.log.error(
+        `deliver: digest ${row.id}: could not record the failure (${describe(dbErr)}); it is retried when its lease ends`,
+      );
       return { ...base, status: 'retry', error: describe(err) };
     }
   }
@@ -192,19 +214,38 @@ async function sendAndRecord(ctx: Context, opts: SendOptions, row: ClaimedDigest
   return { ...base, status: 'sent' };
 }
 
-async function recordFailure(ctx: Context, opts: SendOptions, row: ClaimedDigest, wall: () => number, err: unknown): Promise<SendOutcome> {
+async function recordFailure(
+  ctx: Context,
+  opts: SendOptions,
+  row: ClaimedDigest,
+  wall: () => number,
+  err: unknown,
+): Promise<SendOutcome> {
   const base = { id: row.id, userId: row.user_id, period: row.period };
   const db = ctx.store.db;
   const error = describe(err);
   const permanent = err instanceof MailError && !err.temporary;
   if (permanent || row.attempts >= (opts.maxAttempts ?? 8)) {
-    const suppressed = await markFailed(db, row.id, error, { hardBounce: permanent, bounceLimit: opts.bounceLimit ?? 3, at: ctx.now().toISOString() });
+    const suppressed = await markFailed(db, row.id, error, {
+      hardBounce: permanent,
+      bounceLimit: opts.bounceLimit ?? 3,
+      at: ctx.now().toISOString(),
+    });
     if (suppressed) ctx.log.warn(`deliver: ${row.to_address} suppressed after repeated hard bounces`);
-    ctx.log.warn(`deliver: digest ${row.id} to ${row.to_address} failed after ${row.attempts} attempt(s): ${error}`);
+    ctx.log.warn(
+      `deliver: digest ${row.id} to ${row.to_address} failed after ${row.attempts} attempt(s): ${error}`,
+    );
     return { ...base, status: 'failed', error, suppressed };
   }
-  const delay = backoffDelay(row.attempts, opts.backoffMs ?? 60_000, opts.maxBackoffMs ?? 6 * 3_600_000, opts.random);
+  const delay = backoffDelay(
+    row.attempts,
+    opts.backoffMs ?? 60_000,
+    opts.maxBackoffMs ?? 6 * 3_600_000,
+    opts.random,
+  );
   await markRetry(db, row.id, error, new Date(wall() + delay).toISOString());
-  ctx.log.info(`deliver: digest ${row.id} to ${row.to_address}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`);
+  ctx.log.info(
+    `deliver: digest ${row.id} to ${row.to_address}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`,
+  );
   return { ...base, status: 'retry', error };
 }

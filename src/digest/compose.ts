@@ -50,10 +50,24 @@ export async function loadDigestUsers(ctx: Context): Promise<DigestUser[]> {
     .where('confirmed_at', 'is not', null)
     .where('suppressed_at', 'is', null)
     .execute();
-  return rows.map((r) => ({ id: r.id, email: r.email, timeZone: r.time_zone, digestHour: r.digest_hour, cadence: r.cadence, includeMinor: r.include_minor === 1, watermark: r.watermark }));
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    timeZone: r.time_zone,
+    digestHour: r.digest_hour,
+    cadence: r.cadence,
+    includeMinor: r.include_minor === 1,
+    watermark: r.watermark,
+  }));
 }
 
-function digestEntry(ctx: Context, user: DigestUser, period: string, items: DigestItem[], subs: ActiveSubscription[]): QueueEntry {
+function digestEntry(
+  ctx: Context,
+  user: DigestUser,
+  period: string,
+  items: DigestItem[],
+  subs: ActiveSubscription[],
+): QueueEntry {
   const secret = ctx.config.secret;
   const matched = new Set(items.flatMap((i) => i.subscriptionIds));
   const mail = renderDigest({
@@ -64,20 +78,45 @@ function digestEntry(ctx: Context, user: DigestUser, period: string, items: Dige
     items,
     subscriptions: subs
       .filter((s) => matched.has(s.id))
-      .map((s) => ({ id: s.id, kind: s.kind, label: s.label, muteToken: signToken(secret, { purpose: 'mute', userId: user.id, subscriptionId: s.id }) })),
+      .map((s) => ({
+        id: s.id,
+        kind: s.kind,
+        label: s.label,
+        muteToken: signToken(secret, { purpose: 'mute', userId: user.id, subscriptionId: s.id }),
+      })),
     unsubscribeToken: signToken(secret, { purpose: 'unsubscribe', userId: user.id, subscriptionId: null }),
   });
-  const stored = items.map((i) => ({ articleId: i.articleId, kb: i.kb, title: i.title, kind: i.kind, minor: i.minor, subscriptionIds: i.subscriptionIds, changeIds: i.changeIds }));
+  const stored = items.map((i) => ({
+    articleId: i.articleId,
+    kb: i.kb,
+    title: i.title,
+    kind: i.kind,
+    minor: i.minor,
+    subscriptionIds: i.subscriptionIds,
+    changeIds: i.changeIds,
+  }));
   return {
     userId: user.id,
     watermark: user.watermark,
     period,
-    digest: { to: user.email, messageId: mail.messageId, subject: mail.subject, text: mail.text, html: mail.html, headers: mail.headers, items: stored },
+    digest: {
+      to: user.email,
+      messageId: mail.messageId,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers: mail.headers,
+      items: stored,
+    },
   };
 }
 
 /** Composes and queues every digest due at `at`. Safe to run in several processes at once. */
-export async function composeDue(ctx: Context, at: Date, opts: { batchSize?: number } = {}): Promise<ComposeReport> {
+export async function composeDue(
+  ctx: Context,
+  at: Date,
+  opts: { batchSize?: number } = {},
+): Promise<ComposeReport> {
   const db = ctx.store.db;
   const horizon = await changeHorizon(db);
   const users = await loadDigestUsers(ctx);
@@ -91,12 +130,15 @@ export async function composeDue(ctx: Context, at: Date, opts: { batchSize?: num
   if (pending.length === 0) return report;
 
   const subscriptions = await loadActiveSubscriptions(db, new Set(pending.map((u) => u.id)));
-  const queries = [...subscriptions.values()].flat().flatMap((s) => (s.kind === 'query' && s.query ? [s.query] : []));
+  const queries = [...subscriptions.values()]
+    .flat()
+    .flatMap((s) => (s.kind === 'query' && s.query ? [s.query] : []));
   const afterId = pending.reduce((min, u) => Math.min(min, u.watermark), horizon);
   const window = await loadWindow(db, afterId, horizon, { withBody: queries.length > 0 });
   const hits: QueryHits = evaluateQueries(queries, window.articles.values());
   report.invalidQueries = [...hits.invalid.keys()];
-  for (const [q, message] of hits.invalid) ctx.log.warn(`digest: saved query ${JSON.stringify(q)} no longer parses: ${message}`);
+  for (const [q, message] of hits.invalid)
+    ctx.log.warn(`digest: saved query ${JSON.stringify(q)} no longer parses: ${message}`);
 
   const cache = new ItemCache(window);
   const byId = new Map(pending.map((u) => [u.id, u]));
@@ -107,16 +149,27 @@ export async function composeDue(ctx: Context, at: Date, opts: { batchSize?: num
       const subs = subscriptions.get(user.id) ?? [];
       const items = itemsForUser(user, subs, cache, hits);
       const period = states.get(user)!.period;
-      return items.length > 0 ? digestEntry(ctx, user, period, items, subs) : { userId: user.id, watermark: user.watermark, period };
+      return items.length > 0
+        ? digestEntry(ctx, user, period, items, subs)
+        : { userId: user.id, watermark: user.watermark, period };
     });
     const inserted = await queueDigests(db, horizon, entries, createdAt);
     const entryOf = new Map(entries.map((e) => [e.userId, e]));
     for (const row of inserted) {
       const e = entryOf.get(row.userId)!;
-      report.queued.push({ digestId: row.id, userId: row.userId, email: byId.get(row.userId)!.email, period: row.period, items: e.digest!.items.length, messageId: e.digest!.messageId });
+      report.queued.push({
+        digestId: row.id,
+        userId: row.userId,
+        email: byId.get(row.userId)!.email,
+        period: row.period,
+        items: e.digest!.items.length,
+        messageId: e.digest!.messageId,
+      });
     }
     report.empty += entries.filter((e) => !e.digest).length;
   }
-  ctx.log.info(`digest: ${report.queued.length} queued, ${report.empty} with nothing new, of ${due.length} due (changes up to ${horizon})`);
+  ctx.log.info(
+    `digest: ${report.queued.length} queued, ${report.empty} with nothing new, of ${due.length} due (changes up to ${horizon})`,
+  );
   return report;
 }

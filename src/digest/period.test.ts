@@ -4,8 +4,22 @@ import { dueState, dueStates, isValidTimeZone, isoWeek, localTime, periodOf } fr
 
 test('local time in zones with odd offsets and no DST', () => {
   const at = new Date('2026-10-25T00:30:00Z');
-  assert.deepEqual(localTime(at, 'Asia/Kathmandu'), { year: 2026, month: 10, day: 25, hour: 6, minute: 15, weekday: 7 });
-  assert.deepEqual(localTime(at, 'Pacific/Honolulu'), { year: 2026, month: 10, day: 24, hour: 14, minute: 30, weekday: 6 });
+  assert.deepEqual(localTime(at, 'Asia/Kathmandu'), {
+    year: 2026,
+    month: 10,
+    day: 25,
+    hour: 6,
+    minute: 15,
+    weekday: 7,
+  });
+  assert.deepEqual(localTime(at, 'Pacific/Honolulu'), {
+    year: 2026,
+    month: 10,
+    day: 24,
+    hour: 14,
+    minute: 30,
+    weekday: 6,
+  });
   assert.equal(localTime(new Date('2026-01-01T00:00:00Z'), 'UTC').hour, 0);
 });
 
@@ -53,5 +67,8 @@ test('unknown zones are refused by localTime and fall back to UTC in dueStates',
   assert.equal(isValidTimeZone('Asia/Kathmandu'), true);
   assert.throws(() => localTime(new Date(), 'Mars/Olympus'), /unknown time zone "Mars\/Olympus"/);
   const u = { timeZone: 'Mars/Olympus', digestHour: 7, cadence: 'daily' as const };
-  assert.deepEqual(dueStates(new Date('2026-10-25T08:00:00Z'), [u]).get(u), { period: '2026-10-25', due: true });
+  assert.deepEqual(dueStates(new Date('2026-10-25T08:00:00Z'), [u]).get(u), {
+    period: '2026-10-25',
+    due: true,
+  });
 });

@@ -102,7 +102,10 @@ export function dueState(at: Date, s: DigestSchedule): { period: string; due: bo
  * Due state for many users at one instant: users sharing a zone, hour and cadence share one
  * answer, so a tick over 100,000 users formats a handful of dates, not 100,000.
  */
-export function dueStates<T extends DigestSchedule>(at: Date, users: T[]): Map<T, { period: string; due: boolean }> {
+export function dueStates<T extends DigestSchedule>(
+  at: Date,
+  users: T[],
+): Map<T, { period: string; due: boolean }> {
   const cache = new Map<string, { period: string; due: boolean }>();
   const out = new Map<T, { period: string; due: boolean }>();
   for (const u of users) {

@@ -43,8 +43,13 @@ export async function runDigestTick(ctx: Context, opts: TickOptions = {}): Promi
     if (!(err instanceof HorizonBusyError)) throw err;
     ctx.log.warn(err.message);
   }
-  const delivery = opts.composeOnly ? null : await deliverQueued(ctx, { mailer: opts.send?.mailer ?? getMailer(ctx), ...opts.send });
-  const ids = new Set([...(compose?.queued.map((q) => q.digestId) ?? []), ...(delivery?.outcomes.map((o) => o.id) ?? [])]);
+  const delivery = opts.composeOnly
+    ? null
+    : await deliverQueued(ctx, { mailer: opts.send?.mailer ?? getMailer(ctx), ...opts.send });
+  const ids = new Set([
+    ...(compose?.queued.map((q) => q.digestId) ?? []),
+    ...(delivery?.outcomes.map((o) => o.id) ?? []),
+  ]);
   return { compose, delivery, digests: await digestStatuses(ctx, [...ids]) };
 }
 
@@ -55,7 +60,10 @@ export async function runDigestTick(ctx: Context, opts: TickOptions = {}): Promi
 export async function runDigestJob(ctx: Context): Promise<void> {
   try {
     const r = await runDigestTick(ctx);
-    if (r.digests.length > 0) ctx.log.info(`digest: tick sent ${r.delivery?.sent ?? 0}, ${r.delivery?.retried ?? 0} to retry, ${r.delivery?.failed ?? 0} failed`);
+    if (r.digests.length > 0)
+      ctx.log.info(
+        `digest: tick sent ${r.delivery?.sent ?? 0}, ${r.delivery?.retried ?? 0} to retry, ${r.delivery?.failed ?? 0} failed`,
+      );
   } finally {
     await closeMailer(ctx);
   }
@@ -70,7 +78,17 @@ export async function digestStatuses(ctx: Context, ids: number[]): Promise<Diges
       .select(['d.id', 'u.email', 'd.period', 'd.item_count', 'd.message_id', 'd.status', 'd.last_error'])
       .where('d.id', 'in', ids.slice(i, i + 500))
       .execute();
-    out.push(...rows.map((r) => ({ id: r.id, user: r.email, period: r.period, items: r.item_count, messageId: r.message_id, status: r.status, error: r.last_error })));
+    out.push(
+      ...rows.map((r) => ({
+        id: r.id,
+        user: r.email,
+        period: r.period,
+        items: r.item_count,
+        messageId: r.message_id,
+        status: r.status,
+        error: r.last_error,
+      })),
+    );
   }
   return out.sort((a, b) => a.id - b.id);
 }

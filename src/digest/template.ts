@@ -36,7 +36,13 @@ export interface RenderedDigest {
 /** Items shown in full; beyond this the mail points to the website. */
 export const MAX_ITEMS_SHOWN = 150;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const esc = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 export function hostOf(baseUrl: string): string {
@@ -69,14 +75,26 @@ export function countsLine(items: DigestItem[]): string {
 }
 
 /** The technologies most items are about, subscribed ones first. */
-export function topTechnologies(items: DigestItem[], subscriptions: DigestSubscription[], limit = 2): string[] {
-  const subscribed = new Map(subscriptions.filter((s) => s.kind === 'technology').map((s) => [s.id, s.label]));
+export function topTechnologies(
+  items: DigestItem[],
+  subscriptions: DigestSubscription[],
+  limit = 2,
+): string[] {
+  const subscribed = new Map(
+    subscriptions.filter((s) => s.kind === 'technology').map((s) => [s.id, s.label]),
+  );
   const counts = new Map<string, number>();
   for (const item of items) {
-    const names = item.subscriptionIds.map((id) => subscribed.get(id)).filter((n): n is string => n !== undefined);
-    for (const name of new Set(names.length > 0 ? names : item.technologies.slice(0, 1))) counts.set(name, (counts.get(name) ?? 0) + (item.minor ? 0.5 : 1));
+    const names = item.subscriptionIds
+      .map((id) => subscribed.get(id))
+      .filter((n): n is string => n !== undefined);
+    for (const name of new Set(names.length > 0 ? names : item.technologies.slice(0, 1)))
+      counts.set(name, (counts.get(name) ?? 0) + (item.minor ? 0.5 : 1));
   }
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([name]) => name);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([name]) => name);
 }
 
 export function subjectOf(items: DigestItem[], subscriptions: DigestSubscription[]): string {
@@ -89,18 +107,27 @@ function changeLine(item: DigestItem): string {
   if (item.kind === 'new') return 'New article';
   const s = item.summary;
   if (!s) return item.minor ? 'Minor update' : 'Updated';
-  const where = s.sections.length ? `${s.sections.slice(0, 4).join(', ')}${s.sections.length > 4 ? ` and ${s.sections.length - 4} more` : ''}` : 'text';
+  const where = s.sections.length
+    ? `${s.sections.slice(0, 4).join(', ')}${s.sections.length > 4 ? ` and ${s.sections.length - 4} more` : ''}`
+    : 'text';
   return `${item.minor ? 'Minor update' : 'Updated'}: ${where} (+${s.wordsAdded} / -${s.wordsRemoved} words)`;
 }
 
 const kbLabel = (item: DigestItem) => (item.kb !== null ? `KB${item.kb}` : '');
 
 function reasons(item: DigestItem, subs: Map<number, DigestSubscription>): string {
-  return item.subscriptionIds.map((id) => subs.get(id)).filter((s) => s !== undefined).map((s) => (s.kind === 'query' ? `"${s.label}"` : s.label)).join(', ');
+  return item.subscriptionIds
+    .map((id) => subs.get(id))
+    .filter((s) => s !== undefined)
+    .map((s) => (s.kind === 'query' ? `"${s.label}"` : s.label))
+    .join(', ');
 }
 
 function preview(items: DigestItem[]): string {
-  const text = items.slice(0, 3).map((i) => i.title).join(' · ');
+  const text = items
+    .slice(0, 3)
+    .map((i) => i.title)
+    .join(' · ');
   return text.length > 150 ? `${text.slice(0, 149)}…` : text;
 }
 
@@ -115,7 +142,10 @@ interface Parts {
 
 function renderText({ input, main, minor, hidden, subs, link }: Parts): string {
   const { baseUrl } = input;
-  const lines: string[] = [`kbwatch ${input.cadence} digest, ${input.period}: ${countsLine(input.items)}`, ''];
+  const lines: string[] = [
+    `kbwatch ${input.cadence} digest, ${input.period}: ${countsLine(input.items)}`,
+    '',
+  ];
   for (const item of main) {
     lines.push(`* ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}`);
     lines.push(`  ${changeLine(item)}`);
@@ -125,13 +155,19 @@ function renderText({ input, main, minor, hidden, subs, link }: Parts): string {
   }
   if (minor.length) {
     lines.push(`Minor updates (${minor.length}):`);
-    for (const item of minor) lines.push(`- ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}: ${link.get(item)}`);
+    for (const item of minor)
+      lines.push(`- ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}: ${link.get(item)}`);
     lines.push('');
   }
   if (hidden) lines.push(`…and ${hidden} more on ${baseUrl}/`, '');
   lines.push('-- ', 'You get this digest because you follow:');
-  for (const s of input.subscriptions) lines.push(`- ${s.kind === 'query' ? `"${s.label}"` : s.label} (mute: ${muteUrl(baseUrl, s.muteToken)})`);
-  lines.push(`Manage subscriptions and digest time: ${baseUrl}/account`, `Unsubscribe from all digests: ${unsubscribeUrl(baseUrl, input.unsubscribeToken)}`, '');
+  for (const s of input.subscriptions)
+    lines.push(`- ${s.kind === 'query' ? `"${s.label}"` : s.label} (mute: ${muteUrl(baseUrl, s.muteToken)})`);
+  lines.push(
+    `Manage subscriptions and digest time: ${baseUrl}/account`,
+    `Unsubscribe from all digests: ${unsubscribeUrl(baseUrl, input.unsubscribeToken)}`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -140,7 +176,11 @@ const STYLE = `body{font-family:Segoe UI,Arial,sans-serif;color:#222;max-width:6
 h1{font-size:20px}h2{font-size:16px}ul{padding-left:18px}li.i{margin:0 0 16px}a.t{font-weight:bold}
 .m{color:#555}.w{color:#777;font-size:13px}.f{font-size:13px;color:#555}.p{display:none;max-height:0;overflow:hidden}`;
 
-function renderHtml({ input, main, minor, hidden, subs, link }: Parts, subject: string, previewText: string): string {
+function renderHtml(
+  { input, main, minor, hidden, subs, link }: Parts,
+  subject: string,
+  previewText: string,
+): string {
   const { baseUrl } = input;
   const kb = (item: DigestItem) => (item.kb !== null ? ` <span class="m">${kbLabel(item)}</span>` : '');
   const items = main.map(
@@ -151,7 +191,12 @@ function renderHtml({ input, main, minor, hidden, subs, link }: Parts, subject: 
   const minorHtml = minor.length
     ? `<h2>Minor updates (${minor.length})</h2>\n<ul>${minor.map((i) => `<li><a href="${esc(link.get(i))}">${esc(i.title)}</a>${kb(i)}</li>`).join('\n')}</ul>`
     : '';
-  const follows = input.subscriptions.map((s) => `<li>${esc(s.kind === 'query' ? `"${s.label}"` : s.label)} – <a href="${esc(muteUrl(baseUrl, s.muteToken))}">mute</a></li>`).join('\n');
+  const follows = input.subscriptions
+    .map(
+      (s) =>
+        `<li>${esc(s.kind === 'query' ? `"${s.label}"` : s.label)} – <a href="${esc(muteUrl(baseUrl, s.muteToken))}">mute</a></li>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subject)}</title><style>${STYLE}</style></head>
 <body>

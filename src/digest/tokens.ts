@@ -65,7 +65,9 @@ export function signToken(secret: string, payload: TokenPayload): string {
 
 /** The payload of a token made with this secret; a TokenError for anything else. */
 export function readToken(secret: string, token: string, expected?: TokenPurpose): TokenPayload {
-  const bad = new TokenError('This link is not valid: it may have been cut short or changed. Use the link from the e-mail exactly as it is.');
+  const bad = new TokenError(
+    'This link is not valid: it may have been cut short or changed. Use the link from the e-mail exactly as it is.',
+  );
   if (typeof token !== 'string' || token.length > 200 || !/^[A-Za-z0-9_-]+$/.test(token)) throw bad;
   const bytes = Buffer.from(token, 'base64url');
   if (bytes.length !== IV_BYTES + PAYLOAD_BYTES + TAG_BYTES) throw bad;
@@ -74,7 +76,10 @@ export function readToken(secret: string, token: string, expected?: TokenPurpose
     const decipher = createDecipheriv('aes-256-gcm', keyFor(secret), bytes.subarray(0, IV_BYTES));
     decipher.setAAD(AAD);
     decipher.setAuthTag(bytes.subarray(IV_BYTES + PAYLOAD_BYTES));
-    plain = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, IV_BYTES + PAYLOAD_BYTES)), decipher.final()]);
+    plain = Buffer.concat([
+      decipher.update(bytes.subarray(IV_BYTES, IV_BYTES + PAYLOAD_BYTES)),
+      decipher.final(),
+    ]);
   } catch {
     throw bad;
   }
@@ -82,7 +87,8 @@ export function readToken(secret: string, token: string, expected?: TokenPurpose
   const userId = plain.readUInt32BE(1);
   const sub = plain.readUInt32BE(5);
   if (!purpose || userId === 0) throw bad;
-  if (expected && purpose !== expected) throw new TokenError(`This link is for another action (${purpose}), not ${expected}.`);
+  if (expected && purpose !== expected)
+    throw new TokenError(`This link is for another action (${purpose}), not ${expected}.`);
   if (purpose === 'mute' && sub === 0) throw bad;
   return { purpose, userId, subscriptionId: sub === 0 ? null : sub };
 }

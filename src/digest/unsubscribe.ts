@@ -23,7 +23,12 @@ export function checkLinkToken(ctx: Context, token: string, purpose: 'unsubscrib
 export async function unsubscribeAll(ctx: Context, token: string): Promise<UnsubscribeResult> {
   const { userId } = readToken(ctx.config.secret, token, 'unsubscribe');
   return writeTransaction(ctx.store.db, async (tx) => {
-    const r = await tx.updateTable('subscriptions').set({ paused: 1 }).where('user_id', '=', userId).where('paused', '=', 0).executeTakeFirst();
+    const r = await tx
+      .updateTable('subscriptions')
+      .set({ paused: 1 })
+      .where('user_id', '=', userId)
+      .where('paused', '=', 0)
+      .executeTakeFirst();
     const withdrawn = await suppressQueued(tx, userId, 'unsubscribed');
     if (Number(r.numUpdatedRows) > 0) ctx.log.info(`digest: user ${userId} unsubscribed by link`);
     return { paused: Number(r.numUpdatedRows), withdrawn };
@@ -40,7 +45,8 @@ export async function muteByLink(ctx: Context, token: string): Promise<{ label: 
     .where('s.id', '=', subscriptionId!)
     .where('s.user_id', '=', userId)
     .executeTakeFirst();
-  if (!sub) throw new TokenError('This subscription no longer exists: it was deleted, so there is nothing to mute.');
+  if (!sub)
+    throw new TokenError('This subscription no longer exists: it was deleted, so there is nothing to mute.');
   await ctx.store.db.updateTable('subscriptions').set({ muted: 1 }).where('id', '=', sub.id).execute();
   return { label: sub.kind === 'query' ? `"${sub.query ?? ''}"` : (sub.name ?? 'a technology') };
 }

@@ -24,7 +24,9 @@ export function startScheduler(ctx: Context, jobs: Job[]): Scheduler {
     if (current) return current;
     const p = job
       .run(ctx)
-      .catch((err) => ctx.log.error(`jobs: ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err) =>
+        ctx.log.error(`jobs: ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .finally(() => running.delete(job.name));
     running.set(job.name, p);
     return p;

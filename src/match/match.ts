@@ -9,7 +9,14 @@ import { parse } from '../query/parser.ts';
 import { matches } from '../query/match.ts';
 import type { Query } from '../query/ast.ts';
 import { WordIndex } from './prefilter.ts';
-import type { ActiveSubscription, ChangeWindow, DigestItem, MatchUser, WindowArticle, WindowChange } from './types.ts';
+import type {
+  ActiveSubscription,
+  ChangeWindow,
+  DigestItem,
+  MatchUser,
+  WindowArticle,
+  WindowChange,
+} from './types.ts';
 
 export interface QueryHits {
   /** Query text → ids of the window's articles it matches. */
@@ -59,14 +66,20 @@ export function mergeSummaries(changes: WindowChange[]): ChangeSummary | null {
     wordsAdded += c.summary!.wordsAdded;
     wordsRemoved += c.summary!.wordsRemoved;
   }
-  return { sections: [...sections], wordsAdded, wordsRemoved, minor: changes.every((c) => c.kind === 'updated' && c.minor) };
+  return {
+    sections: [...sections],
+    wordsAdded,
+    wordsRemoved,
+    minor: changes.every((c) => c.kind === 'updated' && c.minor),
+  };
 }
 
 type ItemBase = Omit<DigestItem, 'subscriptionIds'>;
 
 /** The article as one item, from its changes after `watermark`; null if there are none. */
 function itemBase(window: ChangeWindow, article: WindowArticle, watermark: number): ItemBase | null {
-  const changes = watermark <= window.afterId ? article.changes : article.changes.filter((c) => c.id > watermark);
+  const changes =
+    watermark <= window.afterId ? article.changes : article.changes.filter((c) => c.id > watermark);
   if (changes.length === 0) return null;
   const isNew = changes.some((c) => c.kind === 'new');
   const technologies = article.technologyIds
@@ -93,7 +106,12 @@ const KIND_ORDER = { product: 0, area: 1, keyword: 2 } as const;
 
 /** Digest order: substantive items first (new, then updated), minor updates last; by title. */
 export function compareItems(a: DigestItem, b: DigestItem): number {
-  return Number(a.minor) - Number(b.minor) || (a.kind === b.kind ? 0 : a.kind === 'new' ? -1 : 1) || a.title.localeCompare(b.title) || a.articleId - b.articleId;
+  return (
+    Number(a.minor) - Number(b.minor) ||
+    (a.kind === b.kind ? 0 : a.kind === 'new' ? -1 : 1) ||
+    a.title.localeCompare(b.title) ||
+    a.articleId - b.articleId
+  );
 }
 
 /**
@@ -109,13 +127,17 @@ export class ItemCache {
   private readonly titleRank = new Map<number, number>();
 
   constructor(readonly window: ChangeWindow) {
-    const byTitle = [...window.articles.values()].sort((a, b) => a.title.localeCompare(b.title) || a.id - b.id);
+    const byTitle = [...window.articles.values()].sort(
+      (a, b) => a.title.localeCompare(b.title) || a.id - b.id,
+    );
     byTitle.forEach((a, i) => this.titleRank.set(a.id, i));
   }
 
   /** Digest order, as `compareItems`, with titles compared by precomputed rank. */
   readonly compare = (a: DigestItem, b: DigestItem): number =>
-    Number(a.minor) - Number(b.minor) || (a.kind === b.kind ? 0 : a.kind === 'new' ? -1 : 1) || this.titleRank.get(a.articleId)! - this.titleRank.get(b.articleId)!;
+    Number(a.minor) - Number(b.minor) ||
+    (a.kind === b.kind ? 0 : a.kind === 'new' ? -1 : 1) ||
+    this.titleRank.get(a.articleId)! - this.titleRank.get(b.articleId)!;
 
   get(articleId: number, watermark: number): ItemBase | null {
     const fromStart = watermark <= this.window.afterId;
@@ -132,13 +154,21 @@ export class ItemCache {
 }
 
 /** The items of one user's digest: every matched article once, with the subscriptions that matched. */
-export function itemsForUser(user: MatchUser, subscriptions: ActiveSubscription[], cache: ItemCache, queryHits: QueryHits): DigestItem[] {
+export function itemsForUser(
+  user: MatchUser,
+  subscriptions: ActiveSubscription[],
+  cache: ItemCache,
+  queryHits: QueryHits,
+): DigestItem[] {
   if (user.watermark >= cache.window.upToId) return [];
   // Article id → its item, or null when it has nothing for this user (no changes left, minor).
   const seen = new Map<number, DigestItem | null>();
   const items: DigestItem[] = [];
   for (const s of subscriptions) {
-    const articleIds = s.kind === 'technology' ? cache.window.byTechnology.get(s.technologyId ?? -1) : queryHits.hits.get(s.query ?? '');
+    const articleIds =
+      s.kind === 'technology'
+        ? cache.window.byTechnology.get(s.technologyId ?? -1)
+        : queryHits.hits.get(s.query ?? '');
     if (!articleIds) continue;
     for (const articleId of articleIds) {
       const known = seen.get(articleId);
@@ -175,7 +205,12 @@ function withSubscription(b: ItemBase, subscriptionId: number): DigestItem {
 }
 
 /** Items for many users at once; users without items are left out. */
-export function matchUsers(window: ChangeWindow, users: MatchUser[], subscriptionsByUser: Map<number, ActiveSubscription[]>, queryHits: QueryHits): Map<number, DigestItem[]> {
+export function matchUsers(
+  window: ChangeWindow,
+  users: MatchUser[],
+  subscriptionsByUser: Map<number, ActiveSubscription[]>,
+  queryHits: QueryHits,
+): Map<number, DigestItem[]> {
   const cache = new ItemCache(window);
   const out = new Map<number, DigestItem[]>();
   for (const user of users) {

@@ -7,7 +7,13 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ChangeSummary } from '../model/article.ts';
 import { dialectOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
-import type { ActiveSubscription, ChangeWindow, WindowArticle, WindowChange, WindowTechnology } from './types.ts';
+import type {
+  ActiveSubscription,
+  ChangeWindow,
+  WindowArticle,
+  WindowChange,
+  WindowTechnology,
+} from './types.ts';
 
 type Db = Kysely<Database>;
 const CHUNK = 500;
@@ -20,7 +26,10 @@ function chunked<T>(items: T[], size = CHUNK): T[][] {
 
 /** The newest change id: where a new user's watermark starts (they get only what comes after). */
 export async function currentWatermark(db: Kysely<Database> | Transaction<Database>): Promise<number> {
-  const row = await db.selectFrom('changes').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const row = await db
+    .selectFrom('changes')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
   return Number(row?.max ?? 0);
 }
 
@@ -42,7 +51,9 @@ export async function changeHorizon(db: Db, lockTimeoutMs = 10_000): Promise<num
     });
   } catch (err) {
     if ((err as { code?: string }).code === '55P03') {
-      throw new HorizonBusyError(`match: changes are still being written after ${lockTimeoutMs} ms; digests wait for the next tick`);
+      throw new HorizonBusyError(
+        `match: changes are still being written after ${lockTimeoutMs} ms; digests wait for the next tick`,
+      );
     }
     throw err;
   }
@@ -67,7 +78,12 @@ function parseSummary(text: string | null): ChangeSummary | null {
   if (!text) return null;
   try {
     const s = JSON.parse(text) as Partial<ChangeSummary>;
-    return { sections: Array.isArray(s.sections) ? s.sections.map(String) : [], wordsAdded: Number(s.wordsAdded) || 0, wordsRemoved: Number(s.wordsRemoved) || 0, minor: Boolean(s.minor) };
+    return {
+      sections: Array.isArray(s.sections) ? s.sections.map(String) : [],
+      wordsAdded: Number(s.wordsAdded) || 0,
+      wordsRemoved: Number(s.wordsRemoved) || 0,
+      minor: Boolean(s.minor),
+    };
   } catch {
     return null;
   }
@@ -77,15 +93,29 @@ async function loadBodies(db: Db, ids: number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const idColumn = dialectOf(db) === 'sqlite' ? sql.raw('rowid') : sql.raw('article_id');
   for (const part of chunked(ids)) {
-    const rows = await sql<{ id: number; body: string }>`SELECT ${idColumn} AS id, body FROM article_fts WHERE ${idColumn} IN (${sql.join(part)})`.execute(db);
+    const rows = await sql<{
+      id: number;
+      body: string;
+    }>`SELECT ${idColumn} AS id, body FROM article_fts WHERE ${idColumn} IN (${sql.join(part)})`.execute(db);
     for (const r of rows.rows) out.set(Number(r.id), r.body);
   }
   return out;
 }
 
 /** Alertable (`new`, `updated`) changes with afterId < id ≤ upToId and their live articles. */
-export async function loadWindow(db: Db, afterId: number, upToId: number, opts: { withBody?: boolean } = {}): Promise<ChangeWindow> {
-  const window: ChangeWindow = { afterId, upToId, articles: new Map(), technologies: new Map(), byTechnology: new Map() };
+export async function loadWindow(
+  db: Db,
+  afterId: number,
+  upToId: number,
+  opts: { withBody?: boolean } = {},
+): Promise<ChangeWindow> {
+  const window: ChangeWindow = {
+    afterId,
+    upToId,
+    articles: new Map(),
+    technologies: new Map(),
+    byTechnology: new Map(),
+  };
   if (upToId <= afterId) return window;
   const changes = await db
     .selectFrom('changes')
@@ -97,10 +127,18 @@ export async function loadWindow(db: Db, afterId: number, upToId: number, opts: 
     .execute();
   const byArticle = new Map<number, WindowChange[]>();
   for (const c of changes) {
-    push(byArticle, c.article_id, { id: c.id, articleId: c.article_id, kind: c.kind as 'new' | 'updated', minor: c.minor === 1, summary: parseSummary(c.summary) });
+    push(byArticle, c.article_id, {
+      id: c.id,
+      articleId: c.article_id,
+      kind: c.kind as 'new' | 'updated',
+      minor: c.minor === 1,
+      summary: parseSummary(c.summary),
+    });
   }
   const ids = [...byArticle.keys()];
-  const sources = new Map((await db.selectFrom('sources').select(['id', 'name']).execute()).map((s) => [s.id, s.name]));
+  const sources = new Map(
+    (await db.selectFrom('sources').select(['id', 'name']).execute()).map((s) => [s.id, s.name]),
+  );
   const bodies = opts.withBody === false ? new Map<number, string>() : await loadBodies(db, ids);
   const techOf = new Map<number, number[]>();
   const aliases = new Map<number, string[]>();
@@ -112,25 +150,51 @@ export async function loadWindow(db: Db, afterId: number, upToId: number, opts: 
       .where('at.article_id', 'in', part)
       .execute();
     for (const l of links) {
-      window.technologies.set(l.id, { id: l.id, slug: l.slug, name: l.name, kind: l.kind } satisfies WindowTechnology);
+      window.technologies.set(l.id, {
+        id: l.id,
+        slug: l.slug,
+        name: l.name,
+        kind: l.kind,
+      } satisfies WindowTechnology);
       push(techOf, l.article_id, l.id);
     }
   }
   for (const part of chunked([...window.technologies.keys()])) {
-    for (const a of await db.selectFrom('technology_aliases').select(['alias', 'technology_id']).where('technology_id', 'in', part).execute()) {
+    for (const a of await db
+      .selectFrom('technology_aliases')
+      .select(['alias', 'technology_id'])
+      .where('technology_id', 'in', part)
+      .execute()) {
       push(aliases, a.technology_id, a.alias.toLowerCase());
     }
   }
   for (const part of chunked(ids)) {
     const rows = await db
       .selectFrom('articles')
-      .select(['id', 'kb', 'title', 'description', 'source_id', 'path', 'url', 'products', 'areas', 'keywords', 'last_reviewed', 'last_changed', 'retired'])
+      .select([
+        'id',
+        'kb',
+        'title',
+        'description',
+        'source_id',
+        'path',
+        'url',
+        'products',
+        'areas',
+        'keywords',
+        'last_reviewed',
+        'last_changed',
+        'retired',
+      ])
       .where('id', 'in', part)
       .execute();
     for (const a of rows) {
       if (a.retired) continue;
       const technologyIds = techOf.get(a.id) ?? [];
-      const techNames = technologyIds.flatMap((t) => [window.technologies.get(t)!.slug, ...(aliases.get(t) ?? [])]);
+      const techNames = technologyIds.flatMap((t) => [
+        window.technologies.get(t)!.slug,
+        ...(aliases.get(t) ?? []),
+      ]);
       const article: WindowArticle = {
         id: a.id,
         kb: a.kb,
@@ -162,15 +226,35 @@ export async function loadWindow(db: Db, afterId: number, upToId: number, opts: 
 }
 
 /** Subscriptions neither paused nor muted, grouped by user, oldest first; only for `userIds` when given. */
-export async function loadActiveSubscriptions(db: Db, userIds?: Set<number>): Promise<Map<number, ActiveSubscription[]>> {
+export async function loadActiveSubscriptions(
+  db: Db,
+  userIds?: Set<number>,
+): Promise<Map<number, ActiveSubscription[]>> {
   // No join and no ORDER BY: at 300,000 rows both cost more than naming and sorting in memory.
-  const names = new Map((await db.selectFrom('technologies').select(['id', 'name']).execute()).map((t) => [t.id, t.name]));
-  const rows = await db.selectFrom('subscriptions').select(['id', 'user_id', 'kind', 'technology_id', 'query']).where('paused', '=', 0).where('muted', '=', 0).execute();
+  const names = new Map(
+    (await db.selectFrom('technologies').select(['id', 'name']).execute()).map((t) => [t.id, t.name]),
+  );
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select(['id', 'user_id', 'kind', 'technology_id', 'query'])
+    .where('paused', '=', 0)
+    .where('muted', '=', 0)
+    .execute();
   const out = new Map<number, ActiveSubscription[]>();
   for (const r of rows) {
     if (userIds && !userIds.has(r.user_id)) continue;
-    const label = r.kind === 'technology' ? (names.get(r.technology_id ?? -1) ?? `technology ${r.technology_id}`) : (r.query ?? '');
-    push(out, r.user_id, { id: r.id, userId: r.user_id, kind: r.kind, technologyId: r.technology_id, query: r.query, label } satisfies ActiveSubscription);
+    const label =
+      r.kind === 'technology'
+        ? (names.get(r.technology_id ?? -1) ?? `technology ${r.technology_id}`)
+        : (r.query ?? '');
+    push(out, r.user_id, {
+      id: r.id,
+      userId: r.user_id,
+      kind: r.kind,
+      technologyId: r.technology_id,
+      query: r.query,
+      label,
+    } satisfies ActiveSubscription);
   }
   for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.id - b.id);
   return out;

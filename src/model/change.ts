@@ -40,7 +40,10 @@ export function metaHash(a: Pick<ParsedArticle, 'description' | 'meta' | 'text' 
 }
 
 /** Classifies an article seen again against its stored state. */
-export function classify(stored: { contentHash: string; metaHash: string; path: string }, seen: { contentHash: string; metaHash: string; path: string }): ChangeKind | 'unchanged' {
+export function classify(
+  stored: { contentHash: string; metaHash: string; path: string },
+  seen: { contentHash: string; metaHash: string; path: string },
+): ChangeKind | 'unchanged' {
   if (stored.contentHash !== seen.contentHash) return 'updated';
   if (stored.metaHash !== seen.metaHash) return 'metadata';
   if (stored.path !== seen.path) return 'moved';

@@ -26,7 +26,11 @@ export function aliasesOf(name: string): string[] {
 }
 
 /** The technologies of one article, deduplicated by slug (first kind wins: product, area, keyword). */
-export function technologiesOf(article: { products: string[]; areas: string[]; keywords: string[] }): TechnologyRef[] {
+export function technologiesOf(article: {
+  products: string[];
+  areas: string[];
+  keywords: string[];
+}): TechnologyRef[] {
   const out = new Map<string, TechnologyRef>();
   const add = (names: string[], kind: TechnologyKind) => {
     for (const raw of names) {

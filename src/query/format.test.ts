@@ -6,14 +6,48 @@ import { toFts5 } from './fts5.ts';
 import { parse } from './parser.ts';
 
 const QUERIES = [
-  'windows', 'windows server 2019', '"exact phrase"', 'a OR b', 'a OR b OR c', 'a b OR c', '(a b) OR c', '(a b) OR (c d)',
-  '-excluded', 'a -b -c', '-"x y" z', 'a -(b OR c)', '-(a b) c', '-(a b) OR c', '-a OR -b', '((a OR b) c) OR d',
-  'title:socket', 'title:"bind a socket"', 'product:"Windows Server 2019"', 'tech:kbWinsock', 'keyword:kbnetwork',
-  'kb:307175', 'kb:Q127144', 'source:support-docs', 'source:"classic kb"', 'updated:>=2022-12-01', 'updated:<2023-01-01',
-  'updated:2022-12-05', 'updated:=2022-12-05', 'reviewed:<=2021-01-01', 'reviewed:>2021-01-01',
-  'KB307175', '307175', '0x80070005 Windows-10 v1.2.3', "don't panic", 'Title:Foo', 'a AND b NOT c', 'NEAR(a b)',
-  'exchange (2016 OR 2019) -title:"known issues" updated:>=2022-01-01', '-updated:<2020-01-01 -tech:sql',
-  '(tech:exchange OR product:"exchange online") mailbox', "'; DROP TABLE articles; --",
+  'windows',
+  'windows server 2019',
+  '"exact phrase"',
+  'a OR b',
+  'a OR b OR c',
+  'a b OR c',
+  '(a b) OR c',
+  '(a b) OR (c d)',
+  '-excluded',
+  'a -b -c',
+  '-"x y" z',
+  'a -(b OR c)',
+  '-(a b) c',
+  '-(a b) OR c',
+  '-a OR -b',
+  '((a OR b) c) OR d',
+  'title:socket',
+  'title:"bind a socket"',
+  'product:"Windows Server 2019"',
+  'tech:kbWinsock',
+  'keyword:kbnetwork',
+  'kb:307175',
+  'kb:Q127144',
+  'source:support-docs',
+  'source:"classic kb"',
+  'updated:>=2022-12-01',
+  'updated:<2023-01-01',
+  'updated:2022-12-05',
+  'updated:=2022-12-05',
+  'reviewed:<=2021-01-01',
+  'reviewed:>2021-01-01',
+  'KB307175',
+  '307175',
+  '0x80070005 Windows-10 v1.2.3',
+  "don't panic",
+  'Title:Foo',
+  'a AND b NOT c',
+  'NEAR(a b)',
+  'exchange (2016 OR 2019) -title:"known issues" updated:>=2022-01-01',
+  '-updated:<2020-01-01 -tech:sql',
+  '(tech:exchange OR product:"exchange online") mailbox',
+  "'; DROP TABLE articles; --",
 ];
 
 /** A small deterministic generator, so a failure can be replayed. */
@@ -25,8 +59,41 @@ function random(seed: number): () => number {
   };
 }
 
-const PIECES = ['a', 'b', 'Windows-10', '"x y"', '"', '(', ')', ' ', ' ', ' ', '-', 'OR', 'AND', 'NOT', '*', '^', ':', "'", ';',
-  'title:', 'kb:', 'kb:12', 'tech:sql', 'updated:>=2022-01-01', 'reviewed:2021-02-03', 'NEAR', '\\', '%', '|', 'é', '{', '}', '.'];
+const PIECES = [
+  'a',
+  'b',
+  'Windows-10',
+  '"x y"',
+  '"',
+  '(',
+  ')',
+  ' ',
+  ' ',
+  ' ',
+  '-',
+  'OR',
+  'AND',
+  'NOT',
+  '*',
+  '^',
+  ':',
+  "'",
+  ';',
+  'title:',
+  'kb:',
+  'kb:12',
+  'tech:sql',
+  'updated:>=2022-01-01',
+  'reviewed:2021-02-03',
+  'NEAR',
+  '\\',
+  '%',
+  '|',
+  'é',
+  '{',
+  '}',
+  '.',
+];
 
 describe('format', () => {
   it('prints canonical text', () => {
@@ -52,13 +119,18 @@ describe('format', () => {
     let parsed = 0;
     for (let i = 0; i < 3000; i++) {
       const n = 1 + Math.floor(next() * 12);
-      const text = Array.from({ length: n }, () => PIECES[Math.floor(next() * PIECES.length)]).join(next() < 0.5 ? ' ' : '');
+      const text = Array.from({ length: n }, () => PIECES[Math.floor(next() * PIECES.length)]).join(
+        next() < 0.5 ? ' ' : '',
+      );
       let q;
       try {
         q = parse(text);
       } catch (err) {
         assert.ok(err instanceof QueryError, `${JSON.stringify(text)} threw ${String(err)}`);
-        assert.ok(err.position >= 0 && err.position <= text.length, `${JSON.stringify(text)}: position ${err.position}`);
+        assert.ok(
+          err.position >= 0 && err.position <= text.length,
+          `${JSON.stringify(text)}: position ${err.position}`,
+        );
         continue;
       }
       parsed++;

@@ -3,7 +3,14 @@
  * field, a date, `-`, `(` or `)` separates tokens and is dropped, so characters that mean
  * something to FTS5, tsquery or SQL (`* ^ : ' ; % \ |`, `NEAR`) are harmless here.
  */
-import { DATE_FIELDS, MAX_QUERY_TERMS, TERM_FIELDS, type DateField, type DateOp, type TermField } from './ast.ts';
+import {
+  DATE_FIELDS,
+  MAX_QUERY_TERMS,
+  TERM_FIELDS,
+  type DateField,
+  type DateOp,
+  type TermField,
+} from './ast.ts';
 import { QueryError } from './errors.ts';
 import { indexTokens, isValidDate } from './text.ts';
 
@@ -41,7 +48,10 @@ function matchAt(re: RegExp, input: string, pos: number): RegExpExecArray | null
 function readPhrase(input: string, pos: number): { text: string; end: number } {
   const close = input.indexOf('"', pos + 1);
   if (close < 0) throw new QueryError('unclosed quote', pos, input.length - pos);
-  const text = input.slice(pos + 1, close).replace(/\s+/g, ' ').trim();
+  const text = input
+    .slice(pos + 1, close)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (indexTokens(text).length === 0) throw new QueryError('empty phrase', pos, close + 1 - pos);
   return { text, end: close + 1 };
 }
@@ -50,8 +60,10 @@ function readDate(input: string, pos: number, field: DateField, start: number): 
   const m = matchAt(DATE_VALUE, input, pos)!;
   const [all, op = '=', date] = m;
   const datePos = pos + (all.length - date.length);
-  if (date === '') throw new QueryError(`expected a date after "${field}:${m[1] ?? ''}"`, start, datePos - start);
-  if (!isValidDate(date)) throw new QueryError(`bad date "${date}"`, datePos, date.length, 'expected YYYY-MM-DD');
+  if (date === '')
+    throw new QueryError(`expected a date after "${field}:${m[1] ?? ''}"`, start, datePos - start);
+  if (!isValidDate(date))
+    throw new QueryError(`bad date "${date}"`, datePos, date.length, 'expected YYYY-MM-DD');
   return { type: 'date', field, op: op as DateOp, date, pos: start, len: pos + all.length - start };
 }
 
@@ -82,8 +94,10 @@ function readField(input: string, pos: number): Token | null {
   if (!m) return null;
   const name = m[1].toLowerCase();
   const valuePos = pos + m[0].length;
-  if ((DATE_FIELDS as readonly string[]).includes(name)) return readDate(input, valuePos, name as DateField, pos);
-  if ((TERM_FIELDS as readonly string[]).includes(name)) return readFieldValue(input, valuePos, name as TermField, pos);
+  if ((DATE_FIELDS as readonly string[]).includes(name))
+    return readDate(input, valuePos, name as DateField, pos);
+  if ((TERM_FIELDS as readonly string[]).includes(name))
+    return readFieldValue(input, valuePos, name as TermField, pos);
   // `Error: 0x80070005` or `C:\Windows`: an unknown name followed by no value is plain text.
   if (!matchAt(VALUE_START, input, valuePos)) return null;
   const known = [...TERM_FIELDS, ...DATE_FIELDS].map((f) => `${f}:`).join(' ');
@@ -108,7 +122,9 @@ function readToken(input: string, pos: number): Token | null {
   const word = matchAt(WORD, input, pos);
   if (!word) return null;
   const keyword = KEYWORDS[word[0]];
-  return keyword ? { type: keyword, pos, len: word[0].length } : { type: 'word', text: word[0], pos, len: word[0].length };
+  return keyword
+    ? { type: keyword, pos, len: word[0].length }
+    : { type: 'word', text: word[0], pos, len: word[0].length };
 }
 
 /** Tokens of a query, or a QueryError naming the first problem. */
@@ -124,7 +140,12 @@ export function tokenize(input: string): Token[] {
       continue;
     }
     if (token.type === 'word' || token.type === 'phrase' || token.type === 'field' || token.type === 'date') {
-      if (++terms > MAX_QUERY_TERMS) throw new QueryError(`too many terms (more than ${MAX_QUERY_TERMS})`, token.pos, input.length - token.pos);
+      if (++terms > MAX_QUERY_TERMS)
+        throw new QueryError(
+          `too many terms (more than ${MAX_QUERY_TERMS})`,
+          token.pos,
+          input.length - token.pos,
+        );
     }
     tokens.push(token);
     pos = token.pos + token.len;

@@ -134,7 +134,8 @@ describe('stem', () => {
       ['cache', 'caches', 'cached'],
       ['need', 'needs', 'needed'],
     ];
-    for (const group of groups) assert.deepEqual(new Set(group.map(stem)).size, 1, `${group} → ${group.map(stem)}`);
+    for (const group of groups)
+      assert.deepEqual(new Set(group.map(stem)).size, 1, `${group} → ${group.map(stem)}`);
     assert.equal(stem('this'), 'this');
     assert.equal(stem('string'), 'string');
     assert.equal(stem('0x80070005'), '0x80070005');

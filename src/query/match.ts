@@ -86,7 +86,10 @@ function fieldMatches(field: TermField, text: string, doc: MatchDocument, p: Pre
     case 'keyword':
       return doc.technologies.includes(value) || partOf(doc.keywords, value);
     case 'tech':
-      return doc.technologies.includes(value) || [doc.products, doc.areas, doc.keywords].some((l) => partOf(l, value));
+      return (
+        doc.technologies.includes(value) ||
+        [doc.products, doc.areas, doc.keywords].some((l) => partOf(l, value))
+      );
   }
 }
 

@@ -63,11 +63,26 @@ describe('parse', () => {
 
   it('reads every field, with word or phrase values', () => {
     assert.deepEqual(parse('title:socket'), { kind: 'field', field: 'title', text: 'socket', quoted: false });
-    assert.deepEqual(parse('Product:"Windows Server 2019"'), { kind: 'field', field: 'product', text: 'Windows Server 2019', quoted: true });
+    assert.deepEqual(parse('Product:"Windows Server 2019"'), {
+      kind: 'field',
+      field: 'product',
+      text: 'Windows Server 2019',
+      quoted: true,
+    });
     for (const field of ['tech', 'keyword', 'source'] as const) {
-      assert.deepEqual(parse(`${field}:kbWinsock`), { kind: 'field', field, text: 'kbWinsock', quoted: false });
+      assert.deepEqual(parse(`${field}:kbWinsock`), {
+        kind: 'field',
+        field,
+        text: 'kbWinsock',
+        quoted: false,
+      });
     }
-    assert.deepEqual(parse('tech:windows-server-2019'), { kind: 'field', field: 'tech', text: 'windows-server-2019', quoted: false });
+    assert.deepEqual(parse('tech:windows-server-2019'), {
+      kind: 'field',
+      field: 'tech',
+      text: 'windows-server-2019',
+      quoted: false,
+    });
   });
 
   it('normalises kb: values to the bare number', () => {
@@ -78,15 +93,32 @@ describe('parse', () => {
 
   it('reads date comparisons; no operator means that day', () => {
     for (const op of ['>', '>=', '<', '<=', '='] as const) {
-      assert.deepEqual(parse(`updated:${op}2022-12-01`), { kind: 'date', field: 'updated', op, date: '2022-12-01' });
+      assert.deepEqual(parse(`updated:${op}2022-12-01`), {
+        kind: 'date',
+        field: 'updated',
+        op,
+        date: '2022-12-01',
+      });
     }
-    assert.deepEqual(parse('reviewed:2021-01-01'), { kind: 'date', field: 'reviewed', op: '=', date: '2021-01-01' });
-    assert.deepEqual(parse('(updated:<2023-01-01)'), { kind: 'date', field: 'updated', op: '<', date: '2023-01-01' });
+    assert.deepEqual(parse('reviewed:2021-01-01'), {
+      kind: 'date',
+      field: 'reviewed',
+      op: '=',
+      date: '2021-01-01',
+    });
+    assert.deepEqual(parse('(updated:<2023-01-01)'), {
+      kind: 'date',
+      field: 'updated',
+      op: '<',
+      date: '2023-01-01',
+    });
   });
 
-  it('keeps _ . - \' inside words and splits on other punctuation', () => {
-    assert.deepEqual(parse('0x80070005 Windows-10 v1.2.3 don\'t SO_REUSEADDR'),
-      and(w('0x80070005'), w('Windows-10'), w('v1.2.3'), w("don't"), w('SO_REUSEADDR')));
+  it("keeps _ . - ' inside words and splits on other punctuation", () => {
+    assert.deepEqual(
+      parse("0x80070005 Windows-10 v1.2.3 don't SO_REUSEADDR"),
+      and(w('0x80070005'), w('Windows-10'), w('v1.2.3'), w("don't"), w('SO_REUSEADDR')),
+    );
     assert.deepEqual(parse('.NET C# C++ end.'), and(w('NET'), w('C'), w('C'), w('end')));
     assert.deepEqual(parse('Error: 0x80070005'), and(w('Error'), w('0x80070005')));
     assert.deepEqual(parse('C:\\Windows\\System32'), and(w('C'), w('Windows'), w('System32')));
@@ -149,18 +181,33 @@ describe('parse errors', () => {
   });
 
   it('names the known fields when one is unknown', () => {
-    assert.match(failure('x:1').message, /known fields: title: product: tech: keyword: kb: source: updated: reviewed:$/);
+    assert.match(
+      failure('x:1').message,
+      /known fields: title: product: tech: keyword: kb: source: updated: reviewed:$/,
+    );
   });
 });
 
 describe('kbJump', () => {
   it('finds KB numbers in every spelling', () => {
-    for (const q of ['KB307175', 'kb307175', 'Q307175', 'kb:307175', '307175', ' 307175 ', 'kb:KB307175']) assert.equal(kbJump(q), 307175, q);
+    for (const q of ['KB307175', 'kb307175', 'Q307175', 'kb:307175', '307175', ' 307175 ', 'kb:KB307175'])
+      assert.equal(kbJump(q), 307175, q);
     assert.equal(kbJump(parse('Q127144')), 127144);
   });
 
   it('is null for anything else', () => {
-    for (const q of ['KB307175 socket', 'KB', 'kbwinsock', '0', 'kb:0', '-KB307175', '"307175"', 'title:307175', 'KB1234567890', '"unclosed']) {
+    for (const q of [
+      'KB307175 socket',
+      'KB',
+      'kbwinsock',
+      '0',
+      'kb:0',
+      '-KB307175',
+      '"307175"',
+      'title:307175',
+      'KB1234567890',
+      '"unclosed',
+    ]) {
       assert.equal(kbJump(q), null, q);
     }
   });

@@ -39,7 +39,12 @@ function leaf(token: Token): Query | null {
   }
 }
 
-const OPERATOR_NAMES: Partial<Record<Token['type'], string>> = { or: 'OR', and: 'AND', not: 'NOT', minus: '"-"' };
+const OPERATOR_NAMES: Partial<Record<Token['type'], string>> = {
+  or: 'OR',
+  and: 'AND',
+  not: 'NOT',
+  minus: '"-"',
+};
 
 class Parser {
   private i = 0;
@@ -53,7 +58,8 @@ class Parser {
   /** Throws unless a term follows the operator token `op`. */
   private expectTermAfter(op: Token): void {
     const next = this.peek();
-    if (!next || !TERM_TYPES.has(next.type)) throw new QueryError(`expected a term after ${OPERATOR_NAMES[op.type]}`, op.pos, op.len);
+    if (!next || !TERM_TYPES.has(next.type))
+      throw new QueryError(`expected a term after ${OPERATOR_NAMES[op.type]}`, op.pos, op.len);
   }
 
   all(): Query {
@@ -113,14 +119,19 @@ class Parser {
 /** Parses query text into a syntax tree, or throws a QueryError naming what is wrong and where. */
 export function parse(input: string): Query {
   if (input.length > MAX_QUERY_LENGTH) {
-    throw new QueryError(`too long (${input.length} characters, at most ${MAX_QUERY_LENGTH})`, MAX_QUERY_LENGTH, input.length - MAX_QUERY_LENGTH);
+    throw new QueryError(
+      `too long (${input.length} characters, at most ${MAX_QUERY_LENGTH})`,
+      MAX_QUERY_LENGTH,
+      input.length - MAX_QUERY_LENGTH,
+    );
   }
   const tokens = tokenize(input);
   if (tokens.length === 0) throw new QueryError('empty query (no words to search for)', 0, input.length);
   const parser = new Parser(tokens);
   const query = parser.all();
   parser.end();
-  if (query.kind === 'and' && query.terms.length === 0) throw new QueryError('empty query (no words to search for)', 0, input.length);
+  if (query.kind === 'and' && query.terms.length === 0)
+    throw new QueryError('empty query (no words to search for)', 0, input.length);
   return query;
 }
 

@@ -8,7 +8,10 @@ import type { DateOp } from './ast.ts';
 
 /** Pieces of a query word or phrase as handed to the index (case and accents kept). */
 export function indexTokens(text: string): string[] {
-  return text.normalize('NFC').split(/[^\p{L}\p{N}\p{M}]+/u).filter((t) => t.length > 0);
+  return text
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}\p{M}]+/u)
+    .filter((t) => t.length > 0);
 }
 
 /** Lowercased words without accents, as the matcher compares them (like FTS5 unicode61). */

@@ -63,18 +63,29 @@ interface Decision {
  * that article has the same KB number, else the KB number, else the path. An article is claimed
  * by at most one file of a batch.
  */
-function identify(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle[]>, byPath: Map<string, StoredArticle>, claimed: Set<number>) {
+function identify(
+  seen: Seen,
+  ctx: BatchContext,
+  byKb: Map<number, StoredArticle[]>,
+  byPath: Map<string, StoredArticle>,
+  claimed: Set<number>,
+) {
   const { article, previousPath } = seen;
   const free = (a: StoredArticle | undefined) => (a && !claimed.has(a.id) ? a : undefined);
   const alias = free((previousPath && byPath.get(previousPath)) || byPath.get(article.path));
   const ownAlias = alias && alias.source_id === ctx.sourceId ? alias : undefined;
-  if (ownAlias && (ownAlias.kb === article.kb || ownAlias.kb === null || article.kb === null)) return { existing: ownAlias, takeover: false };
+  if (ownAlias && (ownAlias.kb === article.kb || ownAlias.kb === null || article.kb === null))
+    return { existing: ownAlias, takeover: false };
   let duplicateKb = false;
   if (article.kb !== null) {
     const candidates = (byKb.get(article.kb) ?? []).filter((c) => !claimed.has(c.id));
     const same = candidates.find((c) => c.source_id === ctx.sourceId);
     if (same) {
-      const moving = same.path === article.path || same.retired === 1 || same.path === previousPath || ctx.leaving.has(same.path);
+      const moving =
+        same.path === article.path ||
+        same.retired === 1 ||
+        same.path === previousPath ||
+        ctx.leaving.has(same.path);
       if (moving) return { existing: same, takeover: false };
       duplicateKb = true; // two live files claim one KB number: the second keeps its path identity
     } else if (candidates.length > 0) {
@@ -88,20 +99,34 @@ function identify(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle
   return { existing: undefined, duplicateKb };
 }
 
-function decide(seen: Seen, ctx: BatchContext, byKb: Map<number, StoredArticle[]>, byPath: Map<string, StoredArticle>, claimed: Set<number>): Decision {
+function decide(
+  seen: Seen,
+  ctx: BatchContext,
+  byKb: Map<number, StoredArticle[]>,
+  byPath: Map<string, StoredArticle>,
+  claimed: Set<number>,
+): Decision {
   const { article } = seen;
   const hashes = { contentHash: contentHash(article), metaHash: metaHash(article) };
   const found = identify(seen, ctx, byKb, byPath, claimed);
   if (found.existing && !('attach' in found)) claimed.add(found.existing.id);
   const existing = found.existing;
-  if ('attach' in found && found.attach) return { seen, kind: 'attach', existing, ...hashes, previousPath: null };
+  if ('attach' in found && found.attach)
+    return { seen, kind: 'attach', existing, ...hashes, previousPath: null };
   if (!existing) {
-    const key = article.kb !== null && !found.duplicateKb && !byKb.has(article.kb) ? `kb:${article.kb}` : `${ctx.sourceId}:${article.path}`;
+    const key =
+      article.kb !== null && !found.duplicateKb && !byKb.has(article.kb)
+        ? `kb:${article.kb}`
+        : `${ctx.sourceId}:${article.path}`;
     return { seen, kind: 'new', key, ...hashes, previousPath: null };
   }
   const previousPath = existing.path !== article.path ? existing.path : null;
-  if (found.takeover || existing.retired === 1) return { seen, kind: 'new', existing, ...hashes, previousPath };
-  const kind = classify({ contentHash: existing.content_hash, metaHash: existing.meta_hash, path: existing.path }, { ...hashes, path: article.path });
+  if (found.takeover || existing.retired === 1)
+    return { seen, kind: 'new', existing, ...hashes, previousPath };
+  const kind = classify(
+    { contentHash: existing.content_hash, metaHash: existing.meta_hash, path: existing.path },
+    { ...hashes, path: article.path },
+  );
   return { seen, kind, existing, ...hashes, previousPath };
 }
 
@@ -120,11 +145,19 @@ function articleFields(a: ParsedArticle) {
   };
 }
 
-export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, batch: Seen[]): Promise<{ changes: ChangeRecord[]; unchanged: number }> {
+export async function applySeen(
+  trx: Transaction<Database>,
+  ctx: BatchContext,
+  batch: Seen[],
+): Promise<{ changes: ChangeRecord[]; unchanged: number }> {
   const kbs = batch.map((s) => s.article.kb).filter((k): k is number => k !== null);
   const byKb = new Map<number, StoredArticle[]>();
   for (const a of await articlesByKb(trx, kbs)) byKb.set(a.kb!, [...(byKb.get(a.kb!) ?? []), a]);
-  const byPath = await articlesByPath(trx, ctx.sourceId, batch.flatMap((s) => (s.previousPath ? [s.article.path, s.previousPath] : [s.article.path])));
+  const byPath = await articlesByPath(
+    trx,
+    ctx.sourceId,
+    batch.flatMap((s) => (s.previousPath ? [s.article.path, s.previousPath] : [s.article.path])),
+  );
 
   const decisions: Decision[] = [];
   const claimed = new Set<number>();
@@ -133,7 +166,14 @@ export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, b
     decisions.push(d);
     if (d.kind === 'new' && !d.existing && seen.article.kb !== null && d.key === `kb:${seen.article.kb}`) {
       // Later files of this batch with the same KB number are duplicates, not moves.
-      const placeholder = { id: -1, key: d.key, kb: seen.article.kb, source_id: ctx.sourceId, path: seen.article.path, retired: 0 } as StoredArticle;
+      const placeholder = {
+        id: -1,
+        key: d.key,
+        kb: seen.article.kb,
+        source_id: ctx.sourceId,
+        path: seen.article.path,
+        retired: 0,
+      } as StoredArticle;
       byKb.set(seen.article.kb, [placeholder]);
     }
   }
@@ -209,7 +249,8 @@ export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, b
         })
         .where('id', '=', ex.id)
         .execute();
-      if (d.previousPath) paths.push({ source_id: ex.source_id, path: d.previousPath, article_id: ex.id, current: 0 });
+      if (d.previousPath)
+        paths.push({ source_id: ex.source_id, path: d.previousPath, article_id: ex.id, current: 0 });
     }
     paths.push({ source_id: ctx.sourceId, path: a.path, article_id: articleId, current: 1 });
     if (d.kind !== 'moved') revisions.push(revisionRow(articleId, ctx, a, revision, d));
@@ -225,7 +266,8 @@ export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, b
 
   const revisionIds = new Map<number, number>();
   for (const part of chunks(revisions, 50)) {
-    for (const r of await trx.insertInto('revisions').values(part).returning(['id', 'article_id']).execute()) revisionIds.set(r.article_id, r.id);
+    for (const r of await trx.insertInto('revisions').values(part).returning(['id', 'article_id']).execute())
+      revisionIds.set(r.article_id, r.id);
   }
   await upsertPaths(trx, paths);
 
@@ -253,12 +295,21 @@ export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, b
 
   // Search index and technologies for everything whose text or metadata changed.
   const rewritten = changeRows.map((c) => c.d).filter((d) => d.kind !== 'moved');
-  const searchRow = (d: Decision) => ({ articleId: d.articleId!, title: d.seen.article.title, description: d.seen.article.description, body: d.seen.article.plainText });
+  const searchRow = (d: Decision) => ({
+    articleId: d.articleId!,
+    title: d.seen.article.title,
+    description: d.seen.article.description,
+    body: d.seen.article.plainText,
+  });
   await writeSearchRows(trx, rewritten.filter((d) => !d.existing).map(searchRow), { fresh: true });
   await writeSearchRows(trx, rewritten.filter((d) => d.existing).map(searchRow));
   const techRefs = new Map(rewritten.map((d) => [d.articleId!, technologiesOf(d.seen.article)]));
   const techIds = await ensureTechnologies(trx, [...techRefs.values()].flat());
-  await setArticleTechnologies(trx, new Map([...techRefs].map(([id, refs]) => [id, refs.map((r) => techIds.get(r.slug)!)])), rewritten.some((d) => d.existing));
+  await setArticleTechnologies(
+    trx,
+    new Map([...techRefs].map(([id, refs]) => [id, refs.map((r) => techIds.get(r.slug)!)])),
+    rewritten.some((d) => d.existing),
+  );
 
   const changes = changeRows.map(({ d }) => ({
     kind: d.kind as ChangeKind,
@@ -271,7 +322,13 @@ export async function applySeen(trx: Transaction<Database>, ctx: BatchContext, b
   return { changes, unchanged };
 }
 
-function revisionRow(articleId: number, ctx: BatchContext, a: ParsedArticle, number: string, d: Decision): Insertable<RevisionTable> {
+function revisionRow(
+  articleId: number,
+  ctx: BatchContext,
+  a: ParsedArticle,
+  number: string,
+  d: Decision,
+): Insertable<RevisionTable> {
   return {
     article_id: articleId,
     source_id: ctx.sourceId,
@@ -289,7 +346,11 @@ function revisionRow(articleId: number, ctx: BatchContext, a: ParsedArticle, num
 }
 
 /** Paths gone from the source: their articles are retired (kept, never deleted). */
-export async function applyGone(trx: Transaction<Database>, ctx: BatchContext, gonePaths: string[]): Promise<ChangeRecord[]> {
+export async function applyGone(
+  trx: Transaction<Database>,
+  ctx: BatchContext,
+  gonePaths: string[],
+): Promise<ChangeRecord[]> {
   const byPath = await articlesByPath(trx, ctx.sourceId, gonePaths);
   const out: ChangeRecord[] = [];
   const aliasOff: { source_id: number; path: string; article_id: number; current: number }[] = [];
@@ -298,14 +359,33 @@ export async function applyGone(trx: Transaction<Database>, ctx: BatchContext, g
     if (!a) continue;
     aliasOff.push({ source_id: ctx.sourceId, path, article_id: a.id, current: 0 });
     if (a.path !== path || a.retired === 1 || a.source_id !== ctx.sourceId) continue; // moved away in this scan, or already gone
-    await trx.updateTable('articles').set({ retired: 1, last_changed: ctx.now }).where('id', '=', a.id).execute();
+    await trx
+      .updateTable('articles')
+      .set({ retired: 1, last_changed: ctx.now })
+      .where('id', '=', a.id)
+      .execute();
     out.push({ kind: 'removed', path, previousPath: null, kb: a.kb, title: a.title, articleId: a.id });
   }
   await upsertPaths(trx, aliasOff);
   for (const part of chunks(out, 200)) {
     await trx
       .insertInto('changes')
-      .values(part.map((c) => ({ scan_id: ctx.scanId, source_id: ctx.sourceId, article_id: c.articleId, revision_id: null, kind: 'removed' as const, path: c.path, previous_path: null, kb: c.kb, title: c.title, summary: null, minor: 0, detected_at: ctx.now })))
+      .values(
+        part.map((c) => ({
+          scan_id: ctx.scanId,
+          source_id: ctx.sourceId,
+          article_id: c.articleId,
+          revision_id: null,
+          kind: 'removed' as const,
+          path: c.path,
+          previous_path: null,
+          kb: c.kb,
+          title: c.title,
+          summary: null,
+          minor: 0,
+          detected_at: ctx.now,
+        })),
+      )
       .execute();
   }
   return out;

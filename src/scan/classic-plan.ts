@@ -25,7 +25,9 @@ async function fingerprint(location: string): Promise<string> {
   if (info.isFile()) hash.update(`${info.size}:${info.mtimeMs}`);
   else {
     const walk = async (dir: string): Promise<void> => {
-      for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      )) {
         const p = join(dir, e.name);
         if (e.isDirectory()) await walk(p);
         else {
@@ -41,7 +43,15 @@ async function fingerprint(location: string): Promise<string> {
 
 export async function planClassicScan(ctx: Context, source: Source): Promise<ScanPlan> {
   const cursor = await fingerprint(source.location);
-  if (cursor === source.cursor) return { ref: cursor, cursor, total: 0, batches: (async function* () {})(), gone: () => [], leaving: new Set() };
+  if (cursor === source.cursor)
+    return {
+      ref: cursor,
+      cursor,
+      total: 0,
+      batches: (async function* () {})(),
+      gone: () => [],
+      leaving: new Set(),
+    };
   const stored = await currentPaths(ctx.store.db, source.id);
   const seenPaths = new Set<string>();
   const maxBytes = ctx.config.maxArticleBytes;
@@ -52,10 +62,16 @@ export async function planClassicScan(ctx: Context, source: Source): Promise<Sca
     for await (const file of readClassicSource(source.location)) {
       seenPaths.add(file.path);
       if ('error' in file) errors.push({ path: file.path, message: file.error });
-      else if (file.data.length > maxBytes) errors.push({ path: file.path, message: `classic source: file is ${file.data.length} bytes, over the ${maxBytes} byte limit` });
+      else if (file.data.length > maxBytes)
+        errors.push({
+          path: file.path,
+          message: `classic source: file is ${file.data.length} bytes, over the ${maxBytes} byte limit`,
+        });
       else {
         try {
-          seen.push({ article: { ...parseClassicArticle(file.path, file.data), rawHash: rawHash(file.data) } });
+          seen.push({
+            article: { ...parseClassicArticle(file.path, file.data), rawHash: rawHash(file.data) },
+          });
         } catch (err) {
           errors.push({ path: file.path, message: err instanceof Error ? err.message : String(err) });
         }

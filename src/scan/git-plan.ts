@@ -15,9 +15,17 @@ import type { SourceOptions } from './sources.ts';
 
 const BATCH = 250;
 
-export async function planGitScan(ctx: Context, source: Source, options: SourceOptions, opts: { ref?: string; mirrorDir: string }): Promise<ScanPlan> {
+export async function planGitScan(
+  ctx: Context,
+  source: Source,
+  options: SourceOptions,
+  opts: { ref?: string; mirrorDir: string },
+): Promise<ScanPlan> {
   const root = options.path ?? '';
-  const mirror = new GitMirror(opts.mirrorDir, source.location, { branch: options.branch, timeoutMs: ctx.config.gitTimeoutMs });
+  const mirror = new GitMirror(opts.mirrorDir, source.location, {
+    branch: options.branch,
+    timeoutMs: ctx.config.gitTimeoutMs,
+  });
   await mirror.ensure();
   const target = await mirror.resolve(opts.ref ?? options.branch);
   if (source.cursor === target) return emptyPlan(target);
@@ -44,7 +52,11 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
     gone.push(...(await currentPaths(ctx.store.db, source.id)).filter((p) => !seen.has(p)));
   }
 
-  const parseOptions = { urlTemplate: options.urlTemplate ?? '{file}', root, maxBytes: ctx.config.maxArticleBytes };
+  const parseOptions = {
+    urlTemplate: options.urlTemplate ?? '{file}',
+    root,
+    maxBytes: ctx.config.maxArticleBytes,
+  };
   const previous = new Map(present.map((p) => [p.path, p.previousPath]));
   async function* batches(): AsyncIterable<{ seen: Seen[]; errors: FileError[] }> {
     const includes = new Map<string, string | undefined>();
@@ -54,7 +66,11 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
       const seen: Seen[] = [];
       for (const [path, result] of await parseBatch(mirror, target, raw, includes, parseOptions)) {
         if ('message' in result) errors.push(result);
-        else seen.push({ article: { ...result, rawHash: rawHash(raw.get(path)!) }, previousPath: previous.get(path) });
+        else
+          seen.push({
+            article: { ...result, rawHash: rawHash(raw.get(path)!) },
+            previousPath: previous.get(path),
+          });
       }
       const batch = { seen, errors };
       raw = new Map();
@@ -64,10 +80,15 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
     // One fetch of every missing blob the scan needs, include files too (a partial clone fetches
     // each request in a round trip of its own), then one reader; batches are cut from its stream.
     if (present.length > 0) {
-      const includeFiles = (await mirror.listFiles(target, '')).filter((p) => p.endsWith('.md') && p.split('/').includes('includes'));
+      const includeFiles = (await mirror.listFiles(target, '')).filter(
+        (p) => p.endsWith('.md') && p.split('/').includes('includes'),
+      );
       await mirror.prefetch(target, [...present.map((p) => p.path), ...includeFiles]);
     }
-    for await (const blob of mirror.readBlobs(target, present.map((p) => p.path))) {
+    for await (const blob of mirror.readBlobs(
+      target,
+      present.map((p) => p.path),
+    )) {
       if ('error' in blob) errors.push({ path: blob.path, message: blob.error });
       else raw.set(blob.path, blob.data);
       if (raw.size + errors.length >= BATCH) yield await take();
@@ -78,7 +99,14 @@ export async function planGitScan(ctx: Context, source: Source, options: SourceO
   // rename is not such a path: the rename's target claims it.
   const renamedAway = new Set(present.map((p) => p.previousPath).filter((p): p is string => p !== undefined));
   const leaving = new Set(gone.filter((p) => !renamedAway.has(p)));
-  return { ref: target, cursor: target, total: present.length, batches: batches(), gone: () => gone, leaving };
+  return {
+    ref: target,
+    cursor: target,
+    total: present.length,
+    batches: batches(),
+    gone: () => gone,
+    leaving,
+  };
 }
 
 /**
@@ -123,5 +151,12 @@ async function parseBatch(
 }
 
 function emptyPlan(ref: string): ScanPlan {
-  return { ref, cursor: ref, total: 0, batches: (async function* () {})(), gone: () => [], leaving: new Set() };
+  return {
+    ref,
+    cursor: ref,
+    total: 0,
+    batches: (async function* () {})(),
+    gone: () => [],
+    leaving: new Set(),
+  };
 }

@@ -56,10 +56,20 @@ export interface ScanPlan {
   leaving: Set<string>;
 }
 
-const emptyCounts = (): ScanCounts => ({ new: 0, updated: 0, metadata: 0, moved: 0, removed: 0, unchanged: 0, errors: 0 });
+const emptyCounts = (): ScanCounts => ({
+  new: 0,
+  updated: 0,
+  metadata: 0,
+  moved: 0,
+  removed: 0,
+  unchanged: 0,
+  errors: 0,
+});
 
 export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanReport[]> {
-  const sources = opts.source ? [await findSource(ctx, opts.source)] : (await listSources(ctx)).filter((s) => s.enabled === 1);
+  const sources = opts.source
+    ? [await findSource(ctx, opts.source)]
+    : (await listSources(ctx)).filter((s) => s.enabled === 1);
   const reports: ScanReport[] = [];
   for (const source of sources) {
     try {
@@ -67,7 +77,15 @@ export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanRepo
     } catch (err) {
       if (!(err instanceof JobBusyError)) throw err;
       ctx.log.info(`scan: ${source.name}: skipped, ${err.message}`);
-      reports.push({ name: source.name, ref: null, status: 'busy', counts: emptyCounts(), changes: [], errors: [], durationMs: 0 });
+      reports.push({
+        name: source.name,
+        ref: null,
+        status: 'busy',
+        counts: emptyCounts(),
+        changes: [],
+        errors: [],
+        durationMs: 0,
+      });
     }
   }
   return reports;
@@ -77,12 +95,31 @@ export async function scanSource(ctx: Context, source: Source, opts: ScanOptions
   const started = Date.now();
   const db = ctx.store.db;
   const now = ctx.now().toISOString();
-  const report: ScanReport = { name: source.name, ref: null, status: 'ok', counts: emptyCounts(), changes: [], errors: [], durationMs: 0 };
+  const report: ScanReport = {
+    name: source.name,
+    ref: null,
+    status: 'ok',
+    counts: emptyCounts(),
+    changes: [],
+    errors: [],
+    durationMs: 0,
+  };
   // A scan left `running` by a killed process is over; its committed batches stay and the cursor did not move.
-  await db.updateTable('scans').set({ status: 'failed', message: 'interrupted', finished_at: now }).where('source_id', '=', source.id).where('status', '=', 'running').execute();
+  await db
+    .updateTable('scans')
+    .set({ status: 'failed', message: 'interrupted', finished_at: now })
+    .where('source_id', '=', source.id)
+    .where('status', '=', 'running')
+    .execute();
   const scan = await db
     .insertInto('scans')
-    .values({ source_id: source.id, started_at: now, status: 'running', from_ref: source.cursor, counts: '{}' })
+    .values({
+      source_id: source.id,
+      started_at: now,
+      status: 'running',
+      from_ref: source.cursor,
+      counts: '{}',
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
 
@@ -99,7 +136,14 @@ export async function scanSource(ctx: Context, source: Source, opts: ScanOptions
     return report;
   }
 
-  const bctx: BatchContext = { sourceId: source.id, sourceRank: await sourceRanks(ctx), scanId: scan.id, ref: plan.ref, now, leaving: plan.leaving };
+  const bctx: BatchContext = {
+    sourceId: source.id,
+    sourceRank: await sourceRanks(ctx),
+    scanId: scan.id,
+    ref: plan.ref,
+    now,
+    leaving: plan.leaving,
+  };
   let done = 0;
   try {
     for await (const batch of plan.batches) {
@@ -109,7 +153,10 @@ export async function scanSource(ctx: Context, source: Source, opts: ScanOptions
         .execute((trx) => applySeen(trx, bctx, batch.seen))
         .catch((err: unknown) => {
           const first = batch.seen[0]?.article.path ?? '-';
-          throw new Error(`store: unable to apply ${batch.seen.length} articles from ${first}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          throw new Error(
+            `store: unable to apply ${batch.seen.length} articles from ${first}: ${err instanceof Error ? err.message : String(err)}`,
+            { cause: err },
+          );
         });
       tally(report, result.changes, result.unchanged);
       done += batch.seen.length + batch.errors.length;
@@ -128,7 +175,8 @@ export async function scanSource(ctx: Context, source: Source, opts: ScanOptions
   const written = report.counts.new + report.counts.removed + report.counts.updated + report.counts.metadata;
   if (written > 0) await refreshTechnologyCounts(db);
   // After a bulk load the query planner needs fresh statistics (PostgreSQL otherwise plans on guesses).
-  if (written >= 1000) await sql.raw(ctx.store.dialect === 'postgres' ? 'ANALYZE' : 'PRAGMA optimize').execute(db);
+  if (written >= 1000)
+    await sql.raw(ctx.store.dialect === 'postgres' ? 'ANALYZE' : 'PRAGMA optimize').execute(db);
   await finish(ctx, source, scan.id, report, plan.cursor, started);
   return report;
 }
@@ -136,7 +184,10 @@ export async function scanSource(ctx: Context, source: Source, opts: ScanOptions
 async function makePlan(ctx: Context, source: Source, ref: string | undefined): Promise<ScanPlan> {
   const options = sourceOptions(source);
   if (source.kind === 'git') {
-    return planGitScan(ctx, source, options, { ref, mirrorDir: join(ctx.config.dataDir, 'git', `source-${source.id}`) });
+    return planGitScan(ctx, source, options, {
+      ref,
+      mirrorDir: join(ctx.config.dataDir, 'git', `source-${source.id}`),
+    });
   }
   const { planClassicScan } = await import('./classic-plan.ts');
   return planClassicScan(ctx, source);
@@ -153,19 +204,40 @@ function tally(report: ScanReport, changes: ChangeRecord[], unchanged: number): 
   report.changes.push(...changes);
 }
 
-async function recordErrors(ctx: Context, source: Source, scanId: number, report: ScanReport, errors: FileError[]): Promise<void> {
+async function recordErrors(
+  ctx: Context,
+  source: Source,
+  scanId: number,
+  report: ScanReport,
+  errors: FileError[],
+): Promise<void> {
   if (errors.length === 0) return;
   report.errors.push(...errors);
   report.counts.errors += errors.length;
   const at = ctx.now().toISOString();
   await ctx.store.db
     .insertInto('scan_errors')
-    .values(errors.map((e) => ({ scan_id: scanId, source_id: source.id, path: e.path, message: e.message.slice(0, 2000), at })))
+    .values(
+      errors.map((e) => ({
+        scan_id: scanId,
+        source_id: source.id,
+        path: e.path,
+        message: e.message.slice(0, 2000),
+        at,
+      })),
+    )
     .execute();
   for (const e of errors) ctx.log.warn(`scan: ${source.name}: ${e.path}: ${e.message}`);
 }
 
-async function failSource(ctx: Context, source: Source, scanId: number, report: ScanReport, err: unknown, started: number): Promise<ScanReport> {
+async function failSource(
+  ctx: Context,
+  source: Source,
+  scanId: number,
+  report: ScanReport,
+  err: unknown,
+  started: number,
+): Promise<ScanReport> {
   const message = err instanceof Error ? err.message : String(err);
   ctx.log.error(`scan: ${source.name} failed: ${message}`);
   report.status = 'failed';
@@ -173,17 +245,40 @@ async function failSource(ctx: Context, source: Source, scanId: number, report: 
   report.counts.errors++;
   report.durationMs = Date.now() - started;
   const at = ctx.now().toISOString();
-  await ctx.store.db.insertInto('scan_errors').values({ scan_id: scanId, source_id: source.id, path: '', message: message.slice(0, 2000), at }).execute();
-  await ctx.store.db.updateTable('scans').set({ status: 'failed', finished_at: at, counts: JSON.stringify(report.counts), message: message.slice(0, 2000) }).where('id', '=', scanId).execute();
+  await ctx.store.db
+    .insertInto('scan_errors')
+    .values({ scan_id: scanId, source_id: source.id, path: '', message: message.slice(0, 2000), at })
+    .execute();
+  await ctx.store.db
+    .updateTable('scans')
+    .set({
+      status: 'failed',
+      finished_at: at,
+      counts: JSON.stringify(report.counts),
+      message: message.slice(0, 2000),
+    })
+    .where('id', '=', scanId)
+    .execute();
   await ctx.store.db
     .updateTable('sources')
-    .set((eb) => ({ last_scan_at: at, last_error: message.slice(0, 2000), error_count: eb('error_count', '+', 1) }))
+    .set((eb) => ({
+      last_scan_at: at,
+      last_error: message.slice(0, 2000),
+      error_count: eb('error_count', '+', 1),
+    }))
     .where('id', '=', source.id)
     .execute();
   return report;
 }
 
-async function finish(ctx: Context, source: Source, scanId: number, report: ScanReport, cursor: string | null, started: number): Promise<void> {
+async function finish(
+  ctx: Context,
+  source: Source,
+  scanId: number,
+  report: ScanReport,
+  cursor: string | null,
+  started: number,
+): Promise<void> {
   const at = ctx.now().toISOString();
   report.durationMs = Date.now() - started;
   await ctx.store.db
@@ -191,6 +286,14 @@ async function finish(ctx: Context, source: Source, scanId: number, report: Scan
     .set({ status: 'ok', finished_at: at, to_ref: cursor, counts: JSON.stringify(report.counts) })
     .where('id', '=', scanId)
     .execute();
-  await ctx.store.db.updateTable('sources').set({ last_scan_at: at, last_success_at: at, last_error: null, error_count: 0 }).where('id', '=', source.id).execute();
-  ctx.log.info(`scan: ${source.name}: ${report.status} at ${report.ref ?? '-'}: ${Object.entries(report.counts).map(([k, v]) => `${k} ${v}`).join(', ')} in ${report.durationMs} ms`);
+  await ctx.store.db
+    .updateTable('sources')
+    .set({ last_scan_at: at, last_success_at: at, last_error: null, error_count: 0 })
+    .where('id', '=', source.id)
+    .execute();
+  ctx.log.info(
+    `scan: ${source.name}: ${report.status} at ${report.ref ?? '-'}: ${Object.entries(report.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} in ${report.durationMs} ms`,
+  );
 }

@@ -37,8 +37,17 @@ export class SourceError extends Error {}
 const ALLOWED_GIT_URL = /^(https:\/\/|ssh:\/\/|git@[^:]+:|file:\/\/)/;
 
 export function defaultName(input: NewSourceInput): string {
-  const base = input.location.replace(/[/\\]+$/, '').split(/[/\\:]/).pop() ?? input.kind;
-  return base.replace(/\.(git|tar\.xz|tar\.gz|tgz|tar)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').toLowerCase() || input.kind;
+  const base =
+    input.location
+      .replace(/[/\\]+$/, '')
+      .split(/[/\\:]/)
+      .pop() ?? input.kind;
+  return (
+    base
+      .replace(/\.(git|tar\.xz|tar\.gz|tgz|tar)$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .toLowerCase() || input.kind
+  );
 }
 
 export async function addSource(ctx: Context, input: NewSourceInput): Promise<Source> {
@@ -46,8 +55,13 @@ export async function addSource(ctx: Context, input: NewSourceInput): Promise<So
     throw new SourceError(`source: git URL must use https, ssh or file (got "${input.location}")`);
   }
   const name = input.name ?? defaultName(input);
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new SourceError(`source: name "${name}" must be 1-64 letters, digits, '.', '_' or '-'`);
-  const existing = await ctx.store.db.selectFrom('sources').select('id').where('name', '=', name).executeTakeFirst();
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name))
+    throw new SourceError(`source: name "${name}" must be 1-64 letters, digits, '.', '_' or '-'`);
+  const existing = await ctx.store.db
+    .selectFrom('sources')
+    .select('id')
+    .where('name', '=', name)
+    .executeTakeFirst();
   if (existing) throw new SourceError(`source: a source named "${name}" already exists`);
   const options: SourceOptions = { ...input.options };
   if (input.kind === 'git') {
@@ -56,7 +70,15 @@ export async function addSource(ctx: Context, input: NewSourceInput): Promise<So
   }
   return ctx.store.db
     .insertInto('sources')
-    .values({ name, kind: input.kind, location: input.location, options: JSON.stringify(options), created_at: ctx.now().toISOString(), enabled: 1, error_count: 0 })
+    .values({
+      name,
+      kind: input.kind,
+      location: input.location,
+      options: JSON.stringify(options),
+      created_at: ctx.now().toISOString(),
+      enabled: 1,
+      error_count: 0,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -75,7 +97,11 @@ export async function listSources(ctx: Context): Promise<Source[]> {
 }
 
 export async function findSource(ctx: Context, name: string): Promise<Source> {
-  const source = await ctx.store.db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
+  const source = await ctx.store.db
+    .selectFrom('sources')
+    .selectAll()
+    .where('name', '=', name)
+    .executeTakeFirst();
   if (!source) throw new SourceError(`source: no source named "${name}"`);
   return source;
 }
@@ -98,7 +124,11 @@ export async function removeSource(ctx: Context, name: string): Promise<void> {
 
 export async function addDefaultSources(ctx: Context): Promise<void> {
   for (const input of DEFAULT_SOURCES) {
-    const exists = await ctx.store.db.selectFrom('sources').select('id').where('name', '=', input.name!).executeTakeFirst();
+    const exists = await ctx.store.db
+      .selectFrom('sources')
+      .select('id')
+      .where('name', '=', input.name!)
+      .executeTakeFirst();
     if (!exists) await addSource(ctx, input);
   }
 }

@@ -14,7 +14,10 @@ test('a one-word edit is minor and names its section', () => {
 });
 
 test('a new paragraph is not minor', () => {
-  const after = before.replace('Restart the computer.', 'Restart the computer.\n\nIf that fails, reinstall the driver from the vendor site and run the setup again.');
+  const after = before.replace(
+    'Restart the computer.',
+    'Restart the computer.\n\nIf that fails, reinstall the driver from the vendor site and run the setup again.',
+  );
   const s = summarizeChange(before, after);
   assert.deepEqual(s.sections, ['Resolution']);
   assert.equal(s.wordsAdded, 15);
@@ -28,5 +31,8 @@ test('a new section is not minor even when short', () => {
 });
 
 test('markup is not counted as words', () => {
-  assert.deepEqual(readableWords('See [the docs](https://x.test/a) and **bold** `code`.'), ['See', 'the', 'docs', 'and', 'bold', 'code', '.'].filter((w) => w !== '.'));
+  assert.deepEqual(
+    readableWords('See [the docs](https://x.test/a) and **bold** `code`.'),
+    ['See', 'the', 'docs', 'and', 'bold', 'code', '.'].filter((w) => w !== '.'),
+  );
 });

@@ -85,12 +85,15 @@ export class StreamReader {
     stream: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
     private readonly idle?: { timeoutMs: number; onIdle: () => void },
   ) {
-    const it: AsyncIterator<Buffer | string> | Iterator<Buffer | string> = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : stream[Symbol.iterator]();
+    const it: AsyncIterator<Buffer | string> | Iterator<Buffer | string> =
+      Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : stream[Symbol.iterator]();
     this.input = it;
     this.source = {
       next: async () => {
         const r = await it.next();
-        return r.done ? r : { done: false, value: typeof r.value === 'string' ? Buffer.from(r.value) : r.value };
+        return r.done
+          ? r
+          : { done: false, value: typeof r.value === 'string' ? Buffer.from(r.value) : r.value };
       },
     };
   }
@@ -109,7 +112,8 @@ export class StreamReader {
     if (this.ended) return false;
     let timer: NodeJS.Timeout | undefined;
     const waits: Promise<IteratorResult<Buffer> | 'idle'>[] = [this.source.next()];
-    if (this.idle) waits.push(new Promise((resolve) => (timer = setTimeout(() => resolve('idle'), this.idle!.timeoutMs))));
+    if (this.idle)
+      waits.push(new Promise((resolve) => (timer = setTimeout(() => resolve('idle'), this.idle!.timeoutMs))));
     const next = await Promise.race(waits);
     clearTimeout(timer);
     if (next === 'idle') this.idle!.onIdle();

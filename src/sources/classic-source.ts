@@ -29,7 +29,11 @@ async function readOne(root: string, path: string, maxBytes: number): Promise<Fi
   try {
     handle = await open(join(root, path), 'r');
     const { size } = await handle.stat();
-    if (size > maxBytes) return { path, error: `classic source: ${path} is ${size} bytes, larger than the limit of ${maxBytes}` };
+    if (size > maxBytes)
+      return {
+        path,
+        error: `classic source: ${path} is ${size} bytes, larger than the limit of ${maxBytes}`,
+      };
     return { path, data: await handle.readFile() };
   } catch (e) {
     return { path, error: `classic source: reading ${path} failed: ${(e as Error).message}` };
@@ -40,7 +44,9 @@ async function readOne(root: string, path: string, maxBytes: number): Promise<Fi
 
 /** Relative paths of the article files under `root`, sorted, symbolic links not followed. */
 async function* listTree(root: string, rel: string): AsyncGenerator<string> {
-  const entries = (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = (await readdir(join(root, rel), { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const entry of entries) {
     const path = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) yield* listTree(root, path);
@@ -72,7 +78,10 @@ async function* xzStream(file: string): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
     const code = await exit;
-    if (code !== 0) throw new Error(`classic source: xz could not read ${file}: ${stderr.trim().split('\n')[0] || `exit ${code}`}`);
+    if (code !== 0)
+      throw new Error(
+        `classic source: xz could not read ${file}: ${stderr.trim().split('\n')[0] || `exit ${code}`}`,
+      );
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
   }
@@ -97,23 +106,35 @@ export function isArchive(location: string): boolean {
  * links ignored; or a tar archive, in archive order), as `{path, data}` or `{path, error}`.
  * Paths are relative (`txt/127/Q127144.TXT`). A location that cannot be read at all rejects.
  */
-export async function* readClassicSource(location: string, opts: ClassicSourceOptions = {}): AsyncGenerator<FileResult> {
+export async function* readClassicSource(
+  location: string,
+  opts: ClassicSourceOptions = {},
+): AsyncGenerator<FileResult> {
   const maxBytes = opts.maxFileBytes ?? 16 * 1024 * 1024;
   let info;
   try {
     info = await lstat(location);
   } catch (e) {
-    throw new Error(`classic source: cannot read ${location}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(
+      `classic source: cannot read ${location}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   if (info.isDirectory()) {
     yield* walk(location, maxBytes);
     return;
   }
-  if (!isArchive(location)) throw new Error(`classic source: ${location} is neither a directory nor a .tar, .tar.gz, .tgz or .tar.xz archive`);
+  if (!isArchive(location))
+    throw new Error(
+      `classic source: ${location} is neither a directory nor a .tar, .tar.gz, .tgz or .tar.xz archive`,
+    );
   try {
     yield* readTar(archiveStream(location), { accept: isClassicPath, maxFileBytes: maxBytes });
   } catch (e) {
     const message = (e as Error).message;
-    throw new Error(message.startsWith('classic source:') ? message : `classic source: reading ${location} failed: ${message}`);
+    throw new Error(
+      message.startsWith('classic source:')
+        ? message
+        : `classic source: reading ${location} failed: ${message}`,
+    );
   }
 }

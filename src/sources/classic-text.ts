@@ -6,8 +6,9 @@ import { escapeHtml } from './html.ts';
 
 /** Windows-1252 characters for bytes 0x80–0x9F (undefined bytes stay as the Latin-1 code point). */
 const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d, 0x017d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x9d, 0x017e, 0x0178,
+  0x20ac, 0x81, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8d,
+  0x017d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0x9d, 0x017e, 0x0178,
 ];
 
 /**
@@ -20,7 +21,9 @@ export function decodeLegacyText(raw: Buffer): string {
   } catch {
     let out = '';
     for (let i = 0; i < raw.length; i += 8192) {
-      const codes = Array.from(raw.subarray(i, i + 8192), (b) => (b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : b));
+      const codes = Array.from(raw.subarray(i, i + 8192), (b) =>
+        b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : b,
+      );
       out += String.fromCharCode(...codes);
     }
     return out;
@@ -33,7 +36,9 @@ const CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 function visibleControls(text: string): string {
   CONTROLS.lastIndex = 0;
   if (!CONTROLS.test(text)) return text;
-  return text.replace(CONTROLS, (c) => (c === '\x7f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0))));
+  return text.replace(CONTROLS, (c) =>
+    c === '\x7f' ? '\u2421' : String.fromCharCode(0x2400 + c.charCodeAt(0)),
+  );
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'()]+[^\s<>"'().,;:!?]/g;
@@ -87,5 +92,8 @@ export function classicBodyHtml(body: string): string {
 export function classicPlainText(body: string): string {
   CONTROLS.lastIndex = 0;
   const text = CONTROLS.test(body) ? body.replace(CONTROLS, '') : body;
-  return text.replace(/^[ \t]*(?:=+|-+)[ \t]*$/gm, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/^[ \t]*(?:=+|-+)[ \t]*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

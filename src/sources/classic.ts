@@ -56,18 +56,23 @@ function productItem(text: string): string {
 function readAppliesTo(lines: string[], start: number): { items: string[]; next: number } {
   let i = skipBlank(lines, start);
   const stray = APPLIES_TO.exec(lines[i] ?? '');
-  if (stray && !stray[1].trim() && /^\s*-{10,}\s*$/.test(lines[skipBlank(lines, i + 1)] ?? '')) i = skipBlank(lines, i + 1);
+  if (stray && !stray[1].trim() && /^\s*-{10,}\s*$/.test(lines[skipBlank(lines, i + 1)] ?? ''))
+    i = skipBlank(lines, i + 1);
   const dashed = /^\s*-{10,}\s*$/.test(lines[i] ?? '');
   const first = APPLIES_TO.exec(lines[dashed ? i + 1 : i] ?? '');
   if (!first) return { items: [], next: dashed ? i + 1 : i };
   i += dashed ? 2 : 1;
-  const items = first[1].split(/\s+-\s+/).map(productItem).filter(Boolean);
+  const items = first[1]
+    .split(/\s+-\s+/)
+    .map(productItem)
+    .filter(Boolean);
   for (; i < lines.length; i++) {
     const line = lines[i];
     if (SEPARATOR.test(line)) return { items: items.map(productItem).filter(Boolean), next: i + 1 };
     const item = /^\s*-\s+(.*)$/.exec(line);
     if (item) items.push(item[1]);
-    else if (!isBlank(line) && /^\s/.test(line) && items.length > 0) items[items.length - 1] += ` ${line.trim()}`;
+    else if (!isBlank(line) && /^\s/.test(line) && items.length > 0)
+      items[items.length - 1] += ` ${line.trim()}`;
     else if (!isBlank(line) && !dashed) break;
   }
   return { items: items.map(productItem).filter(Boolean), next: i };
@@ -85,7 +90,8 @@ function findTrailer(lines: string[], from: number): { bodyEnd: number; fields: 
   while (end > from && (isBlank(lines[end - 1]) || /^\s*={10,}\s*$/.test(lines[end - 1]))) end--;
   let top = end;
   while (top > from && (isBlank(lines[top - 1]) || TRAILER_FIELD.test(lines[top - 1]))) top--;
-  if (top === end || top <= from || !/^\s*={10,}\s*$/.test(lines[top - 1])) return { bodyEnd: end, fields: {} };
+  if (top === end || top <= from || !/^\s*={10,}\s*$/.test(lines[top - 1]))
+    return { bodyEnd: end, fields: {} };
   const fields: Record<string, string> = {};
   for (const line of lines.slice(top, end)) {
     const m = TRAILER_FIELD.exec(line);
@@ -112,7 +118,10 @@ function trimBodyTail(lines: string[], meta: Record<string, string>): string[] {
 function describe(body: string): string {
   for (const block of body.slice(0, 8000).split(/\n[ \t]*\n/)) {
     const lines = block.split('\n').filter((l) => l.trim());
-    const text = (lines.length >= 2 && UNDERLINE.test(lines[1]) ? lines.slice(2) : lines).join(' ').replace(/\s+/g, ' ').trim();
+    const text = (lines.length >= 2 && UNDERLINE.test(lines[1]) ? lines.slice(2) : lines)
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (text.length >= 20 || (text && !/^[A-Z0-9 ]+$/.test(text))) return sentenceCut(text);
   }
   return '';
@@ -131,13 +140,20 @@ function words(text: string | undefined): string[] {
 
 export function parseClassicArticle(path: string, raw: Buffer): ParsedArticle {
   if (raw.includes(0)) fail(path, 'binary content (NUL bytes), not a classic KB text file');
-  const lines = decodeLegacyText(raw).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = decodeLegacyText(raw)
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   let at = 0;
   while (isBlank(lines[at])) at++;
   const doc = DOCUMENT.exec(lines[at] ?? '');
   if (!doc) fail(path, 'no "DOCUMENT:Q…" header line');
   const kb = Number(doc[1]);
-  const meta: Record<string, unknown> = { DOCUMENT: `Q${doc[1]}`, DATE: doc[2] ?? null, TAGS: [...doc[3].matchAll(/\[([^\]]+)\]/g)].map((m) => m[1].trim()) };
+  const meta: Record<string, unknown> = {
+    DOCUMENT: `Q${doc[1]}`,
+    DATE: doc[2] ?? null,
+    TAGS: [...doc[3].matchAll(/\[([^\]]+)\]/g)].map((m) => m[1].trim()),
+  };
   for (at++; at < lines.length && HEADER_FIELD.test(lines[at]); at++) {
     const [, name, value] = HEADER_FIELD.exec(lines[at])!;
     meta[name.trim()] = value.trim();
@@ -147,10 +163,14 @@ export function parseClassicArticle(path: string, raw: Buffer): ParsedArticle {
   const applies = readAppliesTo(lines, at);
   const trailer = findTrailer(lines, applies.next);
   const tail: Record<string, string> = {};
-  const body = trimBodyTail(lines.slice(applies.next, Math.max(applies.next, trailer.bodyEnd)), tail).join('\n');
+  const body = trimBodyTail(lines.slice(applies.next, Math.max(applies.next, trailer.bodyEnd)), tail).join(
+    '\n',
+  );
   Object.assign(meta, tail, trailer.fields);
   const header = meta as Record<string, string>;
-  const prodVerCodes = (header['PROD/VER'] ?? '').split(';').flatMap((p) => /^\s*([A-Za-z][\w.-]*)\s*:/.exec(p)?.[1] ?? []);
+  const prodVerCodes = (header['PROD/VER'] ?? '')
+    .split(';')
+    .flatMap((p) => /^\s*([A-Za-z][\w.-]*)\s*:/.exec(p)?.[1] ?? []);
   return {
     path,
     kb,
@@ -159,7 +179,11 @@ export function parseClassicArticle(path: string, raw: Buffer): ParsedArticle {
     text: body,
     bodyHtml: classicBodyHtml(body),
     plainText: classicPlainText(body),
-    products: uniqueCaseless([header.PRODUCT, ...applies.items].filter((p): p is string => !!p && p.trim() !== '').map((p) => p.trim())),
+    products: uniqueCaseless(
+      [header.PRODUCT, ...applies.items]
+        .filter((p): p is string => !!p && p.trim() !== '')
+        .map((p) => p.trim()),
+    ),
     areas: uniqueCaseless([...(meta.TAGS as string[]), ...prodVerCodes]),
     keywords: uniqueCaseless([...words(header.KEYWORDS), ...words(trailer.fields.Keywords)]),
     lastReviewed: classicDate(doc[2]),

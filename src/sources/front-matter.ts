@@ -19,7 +19,8 @@ export function parseFrontMatter(yaml: string): Record<string, unknown> {
     throw new Error(`broken YAML front matter: ${firstLine(e)}`);
   }
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error('broken YAML front matter: not a mapping of fields');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new Error('broken YAML front matter: not a mapping of fields');
   return value as Record<string, unknown>;
 }
 

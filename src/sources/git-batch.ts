@@ -22,7 +22,11 @@ const FOUND = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/;
  * in the name), are missing, are not files or are too large come back as `{path, error}`.
  * If git dies, every path not yet answered comes back as an error with git's message.
  */
-export async function* catFileBlobs(commit: string, paths: readonly string[], opts: BatchOptions): AsyncGenerator<BlobResult> {
+export async function* catFileBlobs(
+  commit: string,
+  paths: readonly string[],
+  opts: BatchOptions,
+): AsyncGenerator<BlobResult> {
   const maxBlob = opts.maxBlobBytes ?? 64 * 1024 * 1024;
   const askable = paths.map((p) => !/[\n\r]/.test(p));
   const child = spawnGit(['cat-file', '--batch', '--buffer'], opts.cwd);
@@ -43,7 +47,10 @@ export async function* catFileBlobs(commit: string, paths: readonly string[], op
     await closed;
     return { path, error: `git source: reading ${path} failed: ${spawnError || stderrSummary(stderr)}` };
   };
-  void writeRequests(child.stdin, paths.filter((_, i) => askable[i]).map((p) => `${commit}:${p}\n`));
+  void writeRequests(
+    child.stdin,
+    paths.filter((_, i) => askable[i]).map((p) => `${commit}:${p}\n`),
+  );
 
   const reader = new StreamReader(child.stdout, {
     timeoutMs: opts.idleTimeoutMs,
@@ -75,7 +82,8 @@ export async function* catFileBlobs(commit: string, paths: readonly string[], op
         const skipped = await reader.skip(size + 1);
         if (!skipped) yield await failed(path);
         else if (m[2] !== 'blob') yield { path, error: `git source: ${path} is a ${m[2]}, not a file` };
-        else yield { path, error: `git source: ${path} is ${size} bytes, larger than the limit of ${maxBlob}` };
+        else
+          yield { path, error: `git source: ${path} is ${size} bytes, larger than the limit of ${maxBlob}` };
         continue;
       }
       const body = await reader.readExact(size + 1);
@@ -89,7 +97,10 @@ export async function* catFileBlobs(commit: string, paths: readonly string[], op
 }
 
 /** Writes the request lines as the pipe accepts them; stops quietly if git goes away. */
-async function writeRequests(stdin: NodeJS.WritableStream & { destroyed?: boolean }, lines: string[]): Promise<void> {
+async function writeRequests(
+  stdin: NodeJS.WritableStream & { destroyed?: boolean },
+  lines: string[],
+): Promise<void> {
   for (const l of lines) {
     if (stdin.destroyed) return;
     if (!stdin.write(l)) await drained(stdin);

@@ -29,11 +29,26 @@ export function gitEnv(): NodeJS.ProcessEnv {
 }
 
 /** Options every command gets: no protocol that runs programs, no repository-controlled helpers, no background work outliving the command. */
-export const SAFE_CONFIG = ['-c', 'protocol.ext.allow=never', '-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', '-c', 'gc.autoDetach=false'];
+export const SAFE_CONFIG = [
+  '-c',
+  'protocol.ext.allow=never',
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
+  '-c',
+  'gc.autoDetach=false',
+];
 
 /** Starts git in its own process group, so that stopping it also stops its helpers (remote transports, ssh). */
 export function spawnGit(args: string[], cwd: string): ChildProcessWithoutNullStreams {
-  return spawn('git', [...SAFE_CONFIG, ...args], { cwd, env: gitEnv(), shell: false, stdio: ['pipe', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  return spawn('git', [...SAFE_CONFIG, ...args], {
+    cwd,
+    env: gitEnv(),
+    shell: false,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: process.platform !== 'win32',
+  });
 }
 
 /** Stops a git command started by spawnGit, with the processes it started. */
@@ -59,7 +74,10 @@ export class GitCommandError extends Error {
 
 /** The line of git's stderr that says what went wrong (the first `fatal:`/`error:` line, else the last line). */
 export function stderrSummary(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const fatal = lines.find((l) => /^(fatal|error):/i.test(l));
   return (fatal ?? lines[lines.length - 1] ?? 'no error output').slice(0, 500);
 }

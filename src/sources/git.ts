@@ -33,7 +33,8 @@ export interface GitMirrorOptions {
 const PREFETCH_CHUNK = 2000;
 
 function checkRevision(rev: string): string {
-  if (!rev || rev.startsWith('-') || /[\s\0]/.test(rev)) throw new Error(`git source: invalid revision "${rev}"`);
+  if (!rev || rev.startsWith('-') || /[\s\0]/.test(rev))
+    throw new Error(`git source: invalid revision "${rev}"`);
   return rev;
 }
 
@@ -51,19 +52,21 @@ function splitNul(out: Buffer): string[] {
 export function parseNameStatus(out: Buffer): FileChange[] {
   const tokens = splitNul(out);
   const changes: FileChange[] = [];
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     const status = tokens[i++];
     const kind = status[0];
     if (kind === 'R' || kind === 'C') {
       const oldPath = tokens[i++];
       const path = tokens[i++];
-      if (kind === 'R') changes.push({ status: 'R', path, oldPath, similarity: Number(status.slice(1)) || 0 });
+      if (kind === 'R')
+        changes.push({ status: 'R', path, oldPath, similarity: Number(status.slice(1)) || 0 });
       else changes.push({ status: 'A', path });
     } else {
       const path = tokens[i++];
       if (kind === 'A' || kind === 'D' || kind === 'M') changes.push({ status: kind, path });
       else if (kind === 'T') changes.push({ status: 'M', path });
-      else if (path === undefined || !/^[UX]$/.test(kind)) throw new Error(`git source: unexpected diff status "${status}"`);
+      else if (path === undefined || !/^[UX]$/.test(kind))
+        throw new Error(`git source: unexpected diff status "${status}"`);
     }
   }
   return changes;
@@ -113,10 +116,24 @@ export class GitMirror {
     const temp = join(parent, `.${basename(this.dir)}.clone-${process.pid}-${Date.now()}`);
     const branch = this.opts.branch ? ['--branch', this.opts.branch] : [];
     try {
-      await runGit(['clone', '--bare', '--filter=blob:none', '--no-checkout', '--single-branch', '--no-tags', ...branch, '--', this.url, temp], {
-        cwd: parent,
-        timeoutMs: this.opts.timeoutMs,
-      });
+      await runGit(
+        [
+          'clone',
+          '--bare',
+          '--filter=blob:none',
+          '--no-checkout',
+          '--single-branch',
+          '--no-tags',
+          ...branch,
+          '--',
+          this.url,
+          temp,
+        ],
+        {
+          cwd: parent,
+          timeoutMs: this.opts.timeoutMs,
+        },
+      );
       await rm(this.dir, { recursive: true, force: true });
       await rename(temp, this.dir);
     } catch (e) {
@@ -140,7 +157,14 @@ export class GitMirror {
       if (current !== this.url) await this.git(['remote', 'set-url', 'origin', '--', this.url]);
       // The clone left old blobs behind (partial clone); new commits come with their blobs, so a
       // nightly fetch brings the day's changed files in the same round trip.
-      await this.git(['fetch', '--no-tags', '--prune', '--no-filter', 'origin', `+refs/heads/${branch}:refs/heads/${branch}`]);
+      await this.git([
+        'fetch',
+        '--no-tags',
+        '--prune',
+        '--no-filter',
+        'origin',
+        `+refs/heads/${branch}:refs/heads/${branch}`,
+      ]);
     } catch (e) {
       throw new Error(`git source: fetch from ${this.where} failed: ${reason(e)}`);
     }
@@ -159,7 +183,15 @@ export class GitMirror {
   /** Every file path under `root` (`support/`, or '' for all) at `commit`. */
   async listFiles(commit: string, root: string): Promise<string[]> {
     const spec = rootPrefix(root);
-    const out = await this.git(['ls-tree', '-r', '-z', '--name-only', '--full-tree', checkRevision(commit), ...(spec ? ['--', spec] : [])]);
+    const out = await this.git([
+      'ls-tree',
+      '-r',
+      '-z',
+      '--name-only',
+      '--full-tree',
+      checkRevision(commit),
+      ...(spec ? ['--', spec] : []),
+    ]);
     return splitNul(out);
   }
 
@@ -168,7 +200,19 @@ export class GitMirror {
    * limit (`-l0`), so a day that moves hundreds of files reports moves, not deletes and adds.
    */
   async diff(from: string, to: string, root: string): Promise<FileChange[]> {
-    const args = ['diff-tree', '-r', '-z', '--name-status', '-M', '-l0', '--no-commit-id', checkRevision(from), checkRevision(to), '--', `${rootPrefix(root)}*.md`];
+    const args = [
+      'diff-tree',
+      '-r',
+      '-z',
+      '--name-status',
+      '-M',
+      '-l0',
+      '--no-commit-id',
+      checkRevision(from),
+      checkRevision(to),
+      '--',
+      `${rootPrefix(root)}*.md`,
+    ];
     try {
       return parseNameStatus(await this.git(args));
     } catch (e) {
@@ -200,7 +244,17 @@ export class GitMirror {
     const missing = await this.missingBlobs(commit, wanted);
     for (let i = 0; i < missing.length; i += PREFETCH_CHUNK) {
       const ids = missing.slice(i, i + PREFETCH_CHUNK);
-      const args = ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', 'origin', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--stdin'];
+      const args = [
+        '-c',
+        'fetch.negotiationAlgorithm=noop',
+        'fetch',
+        'origin',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--recurse-submodules=no',
+        '--filter=blob:none',
+        '--stdin',
+      ];
       try {
         await this.git(args, ids.join('\n') + '\n');
       } catch (e) {
@@ -230,7 +284,12 @@ export class GitMirror {
       if (type === 'blob' && wanted.has(entry.slice(tab + 1))) idsOfWanted.add(id);
     }
     const out = await this.gitText(['rev-list', '--objects', '--no-walk', '--missing=print', commit]);
-    const missing = new Set(out.split('\n').filter((l) => l.startsWith('?')).map((l) => l.slice(1)));
+    const missing = new Set(
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('?'))
+        .map((l) => l.slice(1)),
+    );
     return [...idsOfWanted].filter((id) => missing.has(id));
   }
 }

@@ -5,10 +5,60 @@
 import sanitizeHtml from 'sanitize-html';
 
 const ARTICLE_TAGS = [
-  'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'kbd', 'samp', 'var',
-  'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins', 'mark', 'sub', 'sup', 'small', 'abbr', 'cite', 'q',
-  'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
-  'colgroup', 'col', 'a', 'img', 'details', 'summary', 'figure', 'figcaption', 'span', 'div',
+  'p',
+  'br',
+  'hr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'code',
+  'kbd',
+  'samp',
+  'var',
+  'em',
+  'strong',
+  'b',
+  'i',
+  'u',
+  's',
+  'del',
+  'ins',
+  'mark',
+  'sub',
+  'sup',
+  'small',
+  'abbr',
+  'cite',
+  'q',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'table',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'caption',
+  'colgroup',
+  'col',
+  'a',
+  'img',
+  'details',
+  'summary',
+  'figure',
+  'figcaption',
+  'span',
+  'div',
 ];
 
 /**
@@ -58,7 +108,12 @@ export function sanitizeArticleHtml(html: string, baseUrl: string | null = null)
       td: ['colspan', 'rowspan', 'align'],
       ol: ['start', 'type'],
       code: ['class'],
-      h1: ['id'], h2: ['id'], h3: ['id'], h4: ['id'], h5: ['id'], h6: ['id'],
+      h1: ['id'],
+      h2: ['id'],
+      h3: ['id'],
+      h4: ['id'],
+      h5: ['id'],
+      h6: ['id'],
     },
     allowedClasses: { code: [/^language-[\w+#-]+$/] },
     allowedSchemes: ['http', 'https', 'mailto'],
@@ -79,7 +134,15 @@ export function sanitizeArticleHtml(html: string, baseUrl: string | null = null)
   });
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  '#39': "'",
+};
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/gi, (whole, name: string) => {
@@ -100,7 +163,32 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-const BLOCK_TAGS = new Set(['p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'tr', 'td', 'th', 'div', 'blockquote', 'pre', 'dt', 'dd', 'table', 'summary', 'details', 'figcaption', 'ul', 'ol']);
+const BLOCK_TAGS = new Set([
+  'p',
+  'br',
+  'hr',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'li',
+  'tr',
+  'td',
+  'th',
+  'div',
+  'blockquote',
+  'pre',
+  'dt',
+  'dd',
+  'table',
+  'summary',
+  'details',
+  'figcaption',
+  'ul',
+  'ol',
+]);
 
 /** `text` cut to at most `max` characters at a word boundary, with an ellipsis when cut. */
 export function truncate(text: string, max: number): string {
@@ -116,11 +204,19 @@ export function truncate(text: string, max: number): string {
  * (well-formed, `<` and `>` escaped inside text and attributes).
  */
 export function htmlToPlainText(html: string): string {
-  const text = html.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)[^>]*>/g, (_tag, name: string) => (BLOCK_TAGS.has(name.toLowerCase()) ? ' ' : ''));
+  const text = html.replace(/<\/?([a-zA-Z][a-zA-Z0-9]*)[^>]*>/g, (_tag, name: string) =>
+    BLOCK_TAGS.has(name.toLowerCase()) ? ' ' : '',
+  );
   return collapseWhitespace(decodeEntities(text));
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text made safe to place inside HTML element content or a quoted attribute. */
 export function escapeHtml(text: string): string {

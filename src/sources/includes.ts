@@ -25,7 +25,8 @@ export function resolveIncludePath(fromPath: string, target: string): string | n
   } catch {
     return null;
   }
-  if (!clean || clean.startsWith('/') || clean.startsWith('~') || /^[a-z][a-z0-9+.-]*:/i.test(clean)) return null;
+  if (!clean || clean.startsWith('/') || clean.startsWith('~') || /^[a-z][a-z0-9+.-]*:/i.test(clean))
+    return null;
   const joined = posix.normalize(posix.join(posix.dirname(fromPath), clean));
   if (joined === '..' || joined.startsWith('../') || posix.isAbsolute(joined)) return null;
   return joined;
@@ -43,8 +44,14 @@ function includedBody(fromPath: string, target: string, ctx: Context): string | 
   if (!resolved || ctx.seen.has(resolved)) return null;
   const raw = ctx.read(resolved);
   if (raw === undefined) return null;
-  const body = splitFrontMatter(raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')).body.replace(/^\n+/, '').trimEnd();
-  return expand(body, resolved, { read: ctx.read, seen: new Set([...ctx.seen, resolved]), depth: ctx.depth + 1 });
+  const body = splitFrontMatter(raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'))
+    .body.replace(/^\n+/, '')
+    .trimEnd();
+  return expand(body, resolved, {
+    read: ctx.read,
+    seen: new Set([...ctx.seen, resolved]),
+    depth: ctx.depth + 1,
+  });
 }
 
 function targetOf(token: string): string | null {
@@ -60,7 +67,10 @@ function expandLine(line: string, path: string, ctx: Context): string {
     const body = target === null ? null : includedBody(path, target, ctx);
     if (body === null) return line;
     const prefix = whole[1];
-    return body.split('\n').map((l) => (l ? prefix + l : prefix.trimEnd())).join('\n');
+    return body
+      .split('\n')
+      .map((l) => (l ? prefix + l : prefix.trimEnd()))
+      .join('\n');
   }
   return line.replace(INCLUDE, (token, target: string) => {
     const body = includedBody(path, target, ctx);

@@ -7,7 +7,8 @@
 const KB_LINE = /Original KB numbers?[_*]*:?[_*]*:?[ \t]*(?:&nbsp;|[ \t\u00a0])*(\d{3,9})/i;
 
 /** `_Applies to:_ &nbsp; A, B` and `_Original product version:_ &nbsp; A` (bold, `_Applies to_:` variants). */
-const PRODUCT_LINE = /^[ \t]*[_*]{1,2}(?:Applies to|Original product versions?)[ \t]*:?[ \t]*[_*]{1,2}[ \t]*:?((?:[ \t\u00a0]|&nbsp;)*)(.*)$/gim;
+const PRODUCT_LINE =
+  /^[ \t]*[_*]{1,2}(?:Applies to|Original product versions?)[ \t]*:?[ \t]*[_*]{1,2}[ \t]*:?((?:[ \t\u00a0]|&nbsp;)*)(.*)$/gim;
 
 /** A `## Applies to` heading, whose bullet list names the products. */
 const APPLIES_TO_HEADING = /^#{2,4}[ \t]+Applies to[ \t]*:?[ \t]*$/im;
@@ -37,7 +38,8 @@ export function splitProductList(text: string): string[] {
   for (const raw of plainInline(text).split(/[,;、，]/)) {
     const piece = raw.trim();
     if (!piece) continue;
-    if (out.length > 0 && /^(version\b|and later\b|all editions\b)/i.test(piece)) out[out.length - 1] += `, ${piece}`;
+    if (out.length > 0 && /^(version\b|and later\b|all editions\b)/i.test(piece))
+      out[out.length - 1] += `, ${piece}`;
     else out.push(piece);
   }
   return out;
@@ -83,7 +85,9 @@ export function extractProducts(body: string, meta: Record<string, unknown>): st
   const fromLines: string[] = [];
   for (const m of body.matchAll(PRODUCT_LINE)) fromLines.push(...splitProductList(m[2]));
   const appliesto = meta.appliesto;
-  const fromMeta = Array.isArray(appliesto) ? stringList(appliesto) : stringList(appliesto).flatMap(splitProductList);
+  const fromMeta = Array.isArray(appliesto)
+    ? stringList(appliesto)
+    : stringList(appliesto).flatMap(splitProductList);
   return uniqueCaseless([...fromLines, ...appliesToSection(body), ...fromMeta]);
 }
 
@@ -107,7 +111,11 @@ const BOILERPLATE_TAGS = [/^css ?troubleshoot(ing)?$/i, /^CI ?\d+$/i, /^devx-tra
 
 /** A comma piece that looks like a tag of its own: `sap:…`, a bare token with a `-`, `.` or `:` in it, or boilerplate. */
 function looksLikeTag(piece: string): boolean {
-  return /^sap\s*:/i.test(piece) || /^[a-z0-9]+(?:[-.:][a-z0-9+]+)+$/i.test(piece) || BOILERPLATE_TAGS.some((re) => re.test(piece));
+  return (
+    /^sap\s*:/i.test(piece) ||
+    /^[a-z0-9]+(?:[-.:][a-z0-9+]+)+$/i.test(piece) ||
+    BOILERPLATE_TAGS.some((re) => re.test(piece))
+  );
 }
 
 /**
@@ -121,7 +129,8 @@ export function splitCustomTags(text: string): string[] {
     const piece = raw.trim();
     if (!piece) continue;
     const previous = out[out.length - 1];
-    if (previous !== undefined && /^sap\s*:/i.test(previous) && !looksLikeTag(piece)) out[out.length - 1] += `, ${piece}`;
+    if (previous !== undefined && /^sap\s*:/i.test(previous) && !looksLikeTag(piece))
+      out[out.length - 1] += `, ${piece}`;
     else out.push(piece);
   }
   return out;
@@ -135,7 +144,9 @@ export function extractKeywords(meta: Record<string, unknown>): string[] {
   const custom = meta['ms.custom'];
   const tags = Array.isArray(custom) ? stringList(custom) : stringList(custom).flatMap(splitCustomTags);
   return uniqueCaseless(
-    tags.map((t) => collapseSpaces(t.replace(/^sap\s*:\s*/i, 'sap:').replace(/\\+$/, ''))).filter((t) => t && !BOILERPLATE_TAGS.some((re) => re.test(t))),
+    tags
+      .map((t) => collapseSpaces(t.replace(/^sap\s*:\s*/i, 'sap:').replace(/\\+$/, '')))
+      .filter((t) => t && !BOILERPLATE_TAGS.some((re) => re.test(t))),
   );
 }
 

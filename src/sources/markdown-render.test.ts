@@ -5,7 +5,11 @@ import { sanitizeArticleHtml } from './html.ts';
 import { git, repoCopy, sharedSkipReason } from '../../test/shared-kb.ts';
 
 /** The sanitizer's output and ours differ only in how they spell the same markup. */
-const normal = (h: string) => h.replace(/ \/>/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'");
+const normal = (h: string) =>
+  h
+    .replace(/ \/>/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'");
 
 function assertWithinPolicy(html: string, url: string | null): void {
   assert.equal(normal(sanitizeArticleHtml(html, url)), normal(html), 'the sanitizer would change nothing');
@@ -30,23 +34,35 @@ const HOSTILE = [
 ].join('\n');
 
 test('articles without raw HTML skip the sanitizer but keep its policy', () => {
-  const a = parseMarkdownArticle('support/x/links.md', `---\ntitle: Links\n---\n${HOSTILE}\n`, { urlTemplate: 'learn-support' });
+  const a = parseMarkdownArticle('support/x/links.md', `---\ntitle: Links\n---\n${HOSTILE}\n`, {
+    urlTemplate: 'learn-support',
+  });
   assert.doesNotMatch(a.bodyHtml, /(href|src)="(javascript|vbscript|data):|onload=|evil\.test|style=/);
   assert.match(a.bodyHtml, /href="https:\/\/example\.test\/a"/);
-  assert.match(a.bodyHtml, /src="https:\/\/learn\.microsoft\.com\/en-us\/troubleshoot\/x\/media\/picture\.png"/);
+  assert.match(
+    a.bodyHtml,
+    /src="https:\/\/learn\.microsoft\.com\/en-us\/troubleshoot\/x\/media\/picture\.png"/,
+  );
   assert.match(a.bodyHtml, /align="right"/);
   assertWithinPolicy(a.bodyHtml, a.url);
 });
 
 test('articles with raw HTML go through the sanitizer', () => {
-  const a = parseMarkdownArticle('support/x/raw.md', '---\ntitle: Raw\n---\n# Raw\n\nA<br>B <script>alert(1)</script> <img src=x onerror=alert(1)>\n', { urlTemplate: 'learn-support' });
+  const a = parseMarkdownArticle(
+    'support/x/raw.md',
+    '---\ntitle: Raw\n---\n# Raw\n\nA<br>B <script>alert(1)</script> <img src=x onerror=alert(1)>\n',
+    { urlTemplate: 'learn-support' },
+  );
   assert.doesNotMatch(a.bodyHtml, /<script|onerror/);
 });
 
 const skip = sharedSkipReason();
 test('on real articles the fast path equals the sanitizer', { skip, timeout: 120_000 }, () => {
   const repo = repoCopy('support-articles.git');
-  const files = git(repo, ['ls-tree', '-r', '--name-only', 'main', 'support/']).trim().split('\n').filter((f) => f.endsWith('.md') && !f.includes('/includes/'));
+  const files = git(repo, ['ls-tree', '-r', '--name-only', 'main', 'support/'])
+    .trim()
+    .split('\n')
+    .filter((f) => f.endsWith('.md') && !f.includes('/includes/'));
   const sample = files.filter((_, i) => i % 20 === 0);
   for (const path of sample) {
     const raw = git(repo, ['show', `main:${path}`]);

@@ -14,14 +14,17 @@ const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 const CODE_LANGUAGE = /^[\w+#-]+$/;
 
 export function hasRawHtml(tokens: Token[]): boolean {
-  return tokens.some((t) => t.type === 'html_block' || (t.children ?? []).some((c) => c.type === 'html_inline'));
+  return tokens.some(
+    (t) => t.type === 'html_block' || (t.children ?? []).some((c) => c.type === 'html_inline'),
+  );
 }
 
 function applyLinkPolicy(token: Token): void {
   const href = token.attrGet('href');
   if (href === null) return;
   const h = href.trim();
-  if (h.startsWith('//') || (HAS_SCHEME.test(h) && !SAFE_LINK.test(h))) token.attrs = (token.attrs ?? []).filter(([k]) => k !== 'href');
+  if (h.startsWith('//') || (HAS_SCHEME.test(h) && !SAFE_LINK.test(h)))
+    token.attrs = (token.attrs ?? []).filter(([k]) => k !== 'href');
 }
 
 function applyImagePolicy(token: Token, baseUrl: string | null): void {

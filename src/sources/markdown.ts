@@ -9,7 +9,13 @@ import type { ParsedArticle } from '../model/article.ts';
 import { parseFrontMatter, splitFrontMatter } from './front-matter.ts';
 import { collapseWhitespace, htmlToPlainText, truncate } from './html.ts';
 import { resolveIncludes, type IncludeReader } from './includes.ts';
-import { extractAreas, extractKbNumber, extractKeywords, extractProducts, extractReviewDate } from './markdown-fields.ts';
+import {
+  extractAreas,
+  extractKbNumber,
+  extractKeywords,
+  extractProducts,
+  extractReviewDate,
+} from './markdown-fields.ts';
 import { publicUrl } from './public-url.ts';
 
 export { publicUrl, validateUrlTemplate, BUILTIN_URL_TEMPLATES } from './public-url.ts';
@@ -45,7 +51,8 @@ function fail(path: string, message: string): never {
 /** The file as text with `\n` line ends; throws for oversize, binary or non-UTF-8 content. */
 function decodeSource(path: string, raw: Buffer | string, maxBytes: number | undefined): string {
   const size = typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.length;
-  if (maxBytes !== undefined && size > maxBytes) fail(path, `${size} bytes is larger than the limit of ${maxBytes}`);
+  if (maxBytes !== undefined && size > maxBytes)
+    fail(path, `${size} bytes is larger than the limit of ${maxBytes}`);
   let text: string;
   if (typeof raw === 'string') text = raw;
   else {
@@ -81,7 +88,8 @@ function firstParagraph(tokens: Token[]): string {
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].type !== 'paragraph_open' || tokens[i].level !== 0) continue;
     const text = inlineText(tokens[i + 1]);
-    if (text && !/^(_|\*)?(Applies to|Original )/i.test(tokens[i + 1].content)) return truncate(text, DESCRIPTION_MAX);
+    if (text && !/^(_|\*)?(Applies to|Original )/i.test(tokens[i + 1].content))
+      return truncate(text, DESCRIPTION_MAX);
   }
   return '';
 }
@@ -94,7 +102,11 @@ function defaultRoot(path: string): string {
   return path.startsWith('support/') ? 'support/' : '';
 }
 
-export function parseMarkdownArticle(path: string, raw: Buffer | string, opts: MarkdownOptions): ParsedArticle {
+export function parseMarkdownArticle(
+  path: string,
+  raw: Buffer | string,
+  opts: MarkdownOptions,
+): ParsedArticle {
   const source = decodeSource(path, raw, opts.maxBytes);
   const { yaml, body } = splitFrontMatter(source);
   let meta: Record<string, unknown> = {};
@@ -126,7 +138,8 @@ export function parseMarkdownArticle(path: string, raw: Buffer | string, opts: M
   };
 }
 
-const TOP_LEVEL_NON_ARTICLES = /^(readme|security|contributing|code_of_conduct|license(-code)?|thirdpartynotices|changelog|support|privacy)\.md$/i;
+const TOP_LEVEL_NON_ARTICLES =
+  /^(readme|security|contributing|code_of_conduct|license(-code)?|thirdpartynotices|changelog|support|privacy)\.md$/i;
 
 /**
  * True for the article files of a source: `*.md` under `root` (`support/`, or '' for the whole
@@ -138,7 +151,8 @@ export function isArticlePath(path: string, root: string): boolean {
   if (!path.startsWith(prefix) || !path.endsWith('.md')) return false;
   const parts = path.split('/');
   const file = parts[parts.length - 1];
-  if (parts.slice(0, -1).some((p) => p.toLowerCase() === 'includes' || p.startsWith('.') || p === '')) return false;
+  if (parts.slice(0, -1).some((p) => p.toLowerCase() === 'includes' || p.startsWith('.') || p === ''))
+    return false;
   if (/^(index|toc)\.md$/i.test(file) || /^toc\./i.test(file)) return false;
   if (parts.length === 1 && TOP_LEVEL_NON_ARTICLES.test(file)) return false;
   return true;

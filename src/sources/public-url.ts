@@ -65,7 +65,9 @@ function learnOfficeUrl(path: string): string | null {
 export function validateUrlTemplate(template: string): void {
   if ((BUILTIN_URL_TEMPLATES as readonly string[]).includes(template)) return;
   if (!template.includes('{path}') && !template.includes('{file}')) {
-    throw new Error(`git source: URL template "${template}" is not one of ${BUILTIN_URL_TEMPLATES.join(', ')} and has no {path} or {file} placeholder`);
+    throw new Error(
+      `git source: URL template "${template}" is not one of ${BUILTIN_URL_TEMPLATES.join(', ')} and has no {path} or {file} placeholder`,
+    );
   }
 }
 
@@ -74,5 +76,7 @@ export function publicUrl(path: string, template: string): string | null {
   if (template === 'learn-support') return learnSupportUrl(path);
   if (template === 'learn-office') return learnOfficeUrl(path);
   validateUrlTemplate(template);
-  return template.replaceAll('{path}', encodePath(withoutExtension(path))).replaceAll('{file}', encodePath(path));
+  return template
+    .replaceAll('{path}', encodePath(withoutExtension(path)))
+    .replaceAll('{file}', encodePath(path));
 }

@@ -71,7 +71,10 @@ function padding(size: number): number {
 }
 
 /** Regular files of the tar stream `input`, in archive order. Throws on a corrupt archive. */
-export async function* readTar(input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, opts: TarOptions): AsyncGenerator<FileResult> {
+export async function* readTar(
+  input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+  opts: TarOptions,
+): AsyncGenerator<FileResult> {
   const maxFile = opts.maxFileBytes ?? 16 * 1024 * 1024;
   const reader = new StreamReader(input);
   let longName: string | null = null;
@@ -90,17 +93,27 @@ export async function* readTar(input: AsyncIterable<Buffer | string> | Iterable<
         continue;
       }
       const prefix = field(header, 345, 155);
-      const name = longName ?? (prefix && header.subarray(257, 262).toString('ascii') === 'ustar' ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
+      const name =
+        longName ??
+        (prefix && header.subarray(257, 262).toString('ascii') === 'ustar'
+          ? `${prefix}/${field(header, 0, 100)}`
+          : field(header, 0, 100));
       longName = null;
       const path = normalizeMemberPath(name);
       const wanted = (type === '0' || type === '7') && path !== null && opts.accept(path);
       if (!wanted || size > maxFile) {
-        if (!(await reader.skip(size + padding(size)))) throw new Error('classic source: tar archive ends inside a member');
-        if (wanted) yield { path: path!, error: `classic source: ${path} is ${size} bytes, larger than the limit of ${maxFile}` };
+        if (!(await reader.skip(size + padding(size))))
+          throw new Error('classic source: tar archive ends inside a member');
+        if (wanted)
+          yield {
+            path: path!,
+            error: `classic source: ${path} is ${size} bytes, larger than the limit of ${maxFile}`,
+          };
         continue;
       }
       const data = await reader.readExact(size);
-      if (data === null || !(await reader.skip(padding(size)))) throw new Error(`classic source: tar archive ends inside ${path}`);
+      if (data === null || !(await reader.skip(padding(size))))
+        throw new Error(`classic source: tar archive ends inside ${path}`);
       yield { path: path!, data };
     }
   } finally {

@@ -10,8 +10,15 @@ import type { Store } from './db.ts';
 import type { Database, Source } from './schema.ts';
 import { search } from './search.ts';
 
-export function sourceOf(db: Kysely<Database>, sourceId: number): Promise<Pick<Source, 'id' | 'name' | 'kind' | 'location'> | undefined> {
-  return db.selectFrom('sources').select(['id', 'name', 'kind', 'location']).where('id', '=', sourceId).executeTakeFirst();
+export function sourceOf(
+  db: Kysely<Database>,
+  sourceId: number,
+): Promise<Pick<Source, 'id' | 'name' | 'kind' | 'location'> | undefined> {
+  return db
+    .selectFrom('sources')
+    .select(['id', 'name', 'kind', 'location'])
+    .where('id', '=', sourceId)
+    .executeTakeFirst();
 }
 
 /**
@@ -21,7 +28,16 @@ export function sourceOf(db: Kysely<Database>, sourceId: number): Promise<Pick<S
  */
 export async function dataVersion(db: Kysely<Database>): Promise<string> {
   const row = await db
-    .selectNoFrom((eb) => [eb.selectFrom('changes').select((c) => c.fn.max('id').as('c')).as('c'), eb.selectFrom('revisions').select((r) => r.fn.max('id').as('r')).as('r')])
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('changes')
+        .select((c) => c.fn.max('id').as('c'))
+        .as('c'),
+      eb
+        .selectFrom('revisions')
+        .select((r) => r.fn.max('id').as('r'))
+        .as('r'),
+    ])
     .executeTakeFirst();
   return `${Number(row?.c ?? 0)}.${Number(row?.r ?? 0)}`;
 }
@@ -42,22 +58,43 @@ export interface ArticleHead {
 }
 
 /** An article's head by KB number (a live article before a retired one) or by id. */
-export async function articleHead(db: Kysely<Database>, by: { kb: number } | { id: number }): Promise<ArticleHead | undefined> {
-  const approved = (eb: any) => eb.selectFrom('feedback as f').whereRef('f.article_id', '=', 'a.id').where('f.status', '=', 'approved');
+export async function articleHead(
+  db: Kysely<Database>,
+  by: { kb: number } | { id: number },
+): Promise<ArticleHead | undefined> {
+  const approved = (eb: any) =>
+    eb.selectFrom('feedback as f').whereRef('f.article_id', '=', 'a.id').where('f.status', '=', 'approved');
   let q = db
     .selectFrom('articles as a')
     .select(['a.id', 'a.kb', 'a.path', 'a.revision', 'a.meta_hash', 'a.content_hash', 'a.retired'])
     .select((eb) => [
-      approved(eb).select((f: any) => f.fn.countAll().as('n')).as('feedback_count'),
-      approved(eb).select((f: any) => f.fn.max('f.id').as('m')).as('feedback_last'),
-      eb.selectFrom('changes').select((c) => c.fn.max('id').as('c')).as('change_max'),
-      eb.selectFrom('revisions').select((r) => r.fn.max('id').as('r')).as('revision_max'),
+      approved(eb)
+        .select((f: any) => f.fn.countAll().as('n'))
+        .as('feedback_count'),
+      approved(eb)
+        .select((f: any) => f.fn.max('f.id').as('m'))
+        .as('feedback_last'),
+      eb
+        .selectFrom('changes')
+        .select((c) => c.fn.max('id').as('c'))
+        .as('change_max'),
+      eb
+        .selectFrom('revisions')
+        .select((r) => r.fn.max('id').as('r'))
+        .as('revision_max'),
     ]);
-  q = 'kb' in by ? q.where('a.kb', '=', by.kb).orderBy('a.retired').orderBy('a.id') : q.where('a.id', '=', by.id);
+  q =
+    'kb' in by
+      ? q.where('a.kb', '=', by.kb).orderBy('a.retired').orderBy('a.id')
+      : q.where('a.id', '=', by.id);
   const row = await q.limit(1).executeTakeFirst();
   if (!row) return undefined;
   const { feedback_count, feedback_last, change_max, revision_max, ...head } = row;
-  return { ...head, feedback: `${Number(feedback_count ?? 0)}.${Number(feedback_last ?? 0)}`, version: `${Number(change_max ?? 0)}.${Number(revision_max ?? 0)}` };
+  return {
+    ...head,
+    feedback: `${Number(feedback_count ?? 0)}.${Number(feedback_last ?? 0)}`,
+    version: `${Number(change_max ?? 0)}.${Number(revision_max ?? 0)}`,
+  };
 }
 
 export interface Mention {
@@ -69,7 +106,10 @@ export interface Mention {
 
 function mentionQuery(a: { kb: number | null; title: string }): Query | null {
   if (a.kb) {
-    return { kind: 'or', terms: [`KB${a.kb}`, `Q${a.kb}`, String(a.kb)].map((text) => ({ kind: 'word', text })) };
+    return {
+      kind: 'or',
+      terms: [`KB${a.kb}`, `Q${a.kb}`, String(a.kb)].map((text) => ({ kind: 'word', text })),
+    };
   }
   const words = a.title.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
   // Short titles ("Overview") name too many things to count as a mention.
@@ -84,7 +124,12 @@ const CACHE_SIZE = 2000;
  * Articles mentioning this one, best matches first. `version` (dataVersion) keys a
  * small in-process cache: the answer changes only when a scan changes articles.
  */
-export async function mentionsOf(store: Store, a: { id: number; kb: number | null; title: string }, version: string, limit = 10): Promise<Mention[]> {
+export async function mentionsOf(
+  store: Store,
+  a: { id: number; kb: number | null; title: string },
+  version: string,
+  limit = 10,
+): Promise<Mention[]> {
   let cache = caches.get(store);
   if (!cache) caches.set(store, (cache = new Map()));
   const key = `${a.id}:${version}`;
@@ -95,9 +140,15 @@ export async function mentionsOf(store: Store, a: { id: number; kb: number | nul
   if (query) {
     try {
       const res = await search(store, query, { limit: limit + 1 });
-      found = res.results.filter((r) => r.articleId !== a.id).slice(0, limit).map((r) => ({ articleId: r.articleId, kb: r.kb, path: r.path, title: r.title }));
+      found = res.results
+        .filter((r) => r.articleId !== a.id)
+        .slice(0, limit)
+        .map((r) => ({ articleId: r.articleId, kb: r.kb, path: r.path, title: r.title }));
     } catch (err) {
-      throw new Error(`store: unable to find the articles mentioning article ${a.id}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new Error(
+        `store: unable to find the articles mentioning article ${a.id}: ${err instanceof Error ? err.message : String(err)}`,
+        { cause: err },
+      );
     }
   }
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
@@ -106,7 +157,17 @@ export async function mentionsOf(store: Store, a: { id: number; kb: number | nul
 }
 
 /** The newest revision of the article from the source it shows (what the page shows now). */
-export async function currentRevisionId(db: Kysely<Database>, a: { id: number; source_id: number }): Promise<number | null> {
-  const row = await db.selectFrom('revisions').select('id').where('article_id', '=', a.id).where('source_id', '=', a.source_id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+export async function currentRevisionId(
+  db: Kysely<Database>,
+  a: { id: number; source_id: number },
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('revisions')
+    .select('id')
+    .where('article_id', '=', a.id)
+    .where('source_id', '=', a.source_id)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row?.id ?? null;
 }

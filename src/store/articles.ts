@@ -20,16 +20,33 @@ export interface StoredArticle {
   retired: number;
 }
 
-const COLUMNS = ['id', 'key', 'kb', 'source_id', 'path', 'title', 'content_hash', 'meta_hash', 'revision', 'revision_count', 'retired'] as const;
+const COLUMNS = [
+  'id',
+  'key',
+  'kb',
+  'source_id',
+  'path',
+  'title',
+  'content_hash',
+  'meta_hash',
+  'revision',
+  'revision_count',
+  'retired',
+] as const;
 
 export async function articlesByKb(db: Db, kbs: number[]): Promise<StoredArticle[]> {
   const out: StoredArticle[] = [];
-  for (const part of chunks([...new Set(kbs)])) out.push(...(await db.selectFrom('articles').select(COLUMNS).where('kb', 'in', part).execute()));
+  for (const part of chunks([...new Set(kbs)]))
+    out.push(...(await db.selectFrom('articles').select(COLUMNS).where('kb', 'in', part).execute()));
   return out;
 }
 
 /** Articles reachable from these paths of a source (current paths and old aliases). */
-export async function articlesByPath(db: Db, sourceId: number, paths: string[]): Promise<Map<string, StoredArticle & { current: number }>> {
+export async function articlesByPath(
+  db: Db,
+  sourceId: number,
+  paths: string[],
+): Promise<Map<string, StoredArticle & { current: number }>> {
   const out = new Map<string, StoredArticle & { current: number }>();
   for (const part of chunks([...new Set(paths)])) {
     const rows = await db
@@ -55,7 +72,13 @@ export async function latestRevisionTexts(db: Db, articleIds: number[]): Promise
     const rows = await db
       .selectFrom('revisions')
       .select(['article_id', 'text'])
-      .where('id', 'in', (qb) => qb.selectFrom('revisions').select((eb) => eb.fn.max('id').as('id')).where('article_id', 'in', part).groupBy('article_id'))
+      .where('id', 'in', (qb) =>
+        qb
+          .selectFrom('revisions')
+          .select((eb) => eb.fn.max('id').as('id'))
+          .where('article_id', 'in', part)
+          .groupBy('article_id'),
+      )
       .execute();
     for (const r of rows) out.set(r.article_id, r.text);
   }
@@ -70,7 +93,11 @@ export interface SearchRow {
 }
 
 /** Replaces the full-text rows of these articles (FTS5 on SQLite, tsvector table on PostgreSQL). */
-export async function writeSearchRows(db: Db, rows: SearchRow[], opts: { fresh?: boolean } = {}): Promise<void> {
+export async function writeSearchRows(
+  db: Db,
+  rows: SearchRow[],
+  opts: { fresh?: boolean } = {},
+): Promise<void> {
   if (rows.length === 0) return;
   const pg = dialectOf(db) === 'postgres';
   for (const part of chunks(rows, 100)) {
@@ -78,33 +105,61 @@ export async function writeSearchRows(db: Db, rows: SearchRow[], opts: { fresh?:
     if (pg) {
       await db
         .insertInto('article_fts')
-        .values(part.map((r) => ({ article_id: r.articleId, title: r.title, description: r.description, body: r.body })))
-        .onConflict((oc) => oc.column('article_id').doUpdateSet((eb) => ({ title: eb.ref('excluded.title'), description: eb.ref('excluded.description'), body: eb.ref('excluded.body') })))
+        .values(
+          part.map((r) => ({
+            article_id: r.articleId,
+            title: r.title,
+            description: r.description,
+            body: r.body,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.column('article_id').doUpdateSet((eb) => ({
+            title: eb.ref('excluded.title'),
+            description: eb.ref('excluded.description'),
+            body: eb.ref('excluded.body'),
+          })),
+        )
         .execute();
     } else {
       if (!opts.fresh) await sql`DELETE FROM article_fts WHERE rowid IN (${sql.join(ids)})`.execute(db);
       await db
         .insertInto('article_fts')
-        .values(part.map((r) => ({ rowid: r.articleId, title: r.title, description: r.description, body: r.body })))
+        .values(
+          part.map((r) => ({ rowid: r.articleId, title: r.title, description: r.description, body: r.body })),
+        )
         .execute();
     }
   }
 }
 
 /** Points a path of a source at an article; `current` 0 keeps it as an alias that redirects. */
-export async function upsertPaths(db: Db, rows: { source_id: number; path: string; article_id: number; current: number }[]): Promise<void> {
+export async function upsertPaths(
+  db: Db,
+  rows: { source_id: number; path: string; article_id: number; current: number }[],
+): Promise<void> {
   const unique = [...new Map(rows.map((r) => [`${r.source_id}\u0000${r.path}`, r])).values()];
   for (const part of chunks(unique, 300)) {
     await db
       .insertInto('article_paths')
       .values(part)
-      .onConflict((oc) => oc.columns(['source_id', 'path']).doUpdateSet((eb) => ({ article_id: eb.ref('excluded.article_id'), current: eb.ref('excluded.current') })))
+      .onConflict((oc) =>
+        oc.columns(['source_id', 'path']).doUpdateSet((eb) => ({
+          article_id: eb.ref('excluded.article_id'),
+          current: eb.ref('excluded.current'),
+        })),
+      )
       .execute();
   }
 }
 
 /** Current paths of a source (for full scans: what is stored but no longer seen is gone). */
 export async function currentPaths(db: Db, sourceId: number): Promise<string[]> {
-  const rows = await db.selectFrom('article_paths').select('path').where('source_id', '=', sourceId).where('current', '=', 1).execute();
+  const rows = await db
+    .selectFrom('article_paths')
+    .select('path')
+    .where('source_id', '=', sourceId)
+    .where('current', '=', 1)
+    .execute();
   return rows.map((r) => r.path);
 }

@@ -23,24 +23,54 @@ export interface LatestChange {
  * The latest `new` and `updated` changes, newest first, one per article (its latest), of all
  * articles or of one technology's.
  */
-export async function latestChanges(db: Kysely<Database>, opts: { limit?: number; technology?: Pick<Technology, 'id' | 'article_count'> } = {}): Promise<LatestChange[]> {
+export async function latestChanges(
+  db: Kysely<Database>,
+  opts: { limit?: number; technology?: Pick<Technology, 'id' | 'article_count'> } = {},
+): Promise<LatestChange[]> {
   const limit = opts.limit ?? 15;
   let q = db
     .selectFrom('changes as c')
     .innerJoin('articles as a', 'a.id', 'c.article_id')
-    .select(['c.id as change_id', 'c.article_id', 'c.kind', 'c.detected_at', 'c.minor', 'c.summary', 'a.kb', 'a.path', 'a.title', 'a.retired'])
+    .select([
+      'c.id as change_id',
+      'c.article_id',
+      'c.kind',
+      'c.detected_at',
+      'c.minor',
+      'c.summary',
+      'a.kb',
+      'a.path',
+      'a.title',
+      'a.retired',
+    ])
     .where('c.kind', 'in', ['new', 'updated']);
   const tech = opts.technology;
   if (tech && tech.article_count < 2000) {
     // A small technology: start from its articles (a newest-first scan of all changes would
     // pass thousands of other articles' changes before finding enough of its own).
-    q = q.where('c.article_id', 'in', (eb) => eb.selectFrom('article_technologies as at').select('at.article_id').where('at.technology_id', '=', tech.id));
+    q = q.where('c.article_id', 'in', (eb) =>
+      eb
+        .selectFrom('article_technologies as at')
+        .select('at.article_id')
+        .where('at.technology_id', '=', tech.id),
+    );
   } else if (tech) {
     // A big one: its changes are frequent, so the newest-first scan stops early.
-    q = q.where((eb) => eb.exists(eb.selectFrom('article_technologies as at').select('at.article_id').whereRef('at.article_id', '=', 'c.article_id').where('at.technology_id', '=', tech.id)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('article_technologies as at')
+          .select('at.article_id')
+          .whereRef('at.article_id', '=', 'c.article_id')
+          .where('at.technology_id', '=', tech.id),
+      ),
+    );
   }
   // Fetch a few extra rows so that an article changed twice still leaves `limit` distinct ones.
-  const rows = await q.orderBy('c.id', 'desc').limit(limit * 3).execute();
+  const rows = await q
+    .orderBy('c.id', 'desc')
+    .limit(limit * 3)
+    .execute();
   const seen = new Set<number>();
   const out: LatestChange[] = [];
   for (const r of rows) {
@@ -63,7 +93,14 @@ export async function latestChanges(db: Kysely<Database>, opts: { limit?: number
 }
 
 export function popularTechnologies(db: Kysely<Database>, limit = 24): Promise<Technology[]> {
-  return db.selectFrom('technologies').selectAll().where('article_count', '>', 0).orderBy('article_count', 'desc').orderBy('name').limit(limit).execute();
+  return db
+    .selectFrom('technologies')
+    .selectAll()
+    .where('article_count', '>', 0)
+    .orderBy('article_count', 'desc')
+    .orderBy('name')
+    .limit(limit)
+    .execute();
 }
 
 export interface TechnologyListOptions {
@@ -79,12 +116,22 @@ function escapeLike(value: string): string {
 }
 
 /** Technologies matching a name fragment and kind, most articles first; with the total. */
-export async function listTechnologies(db: Kysely<Database>, opts: TechnologyListOptions): Promise<{ total: number; technologies: Technology[] }> {
+export async function listTechnologies(
+  db: Kysely<Database>,
+  opts: TechnologyListOptions,
+): Promise<{ total: number; technologies: Technology[] }> {
   let q = db.selectFrom('technologies');
-  if (opts.name) q = q.where(sql<boolean>`lower(name) LIKE ${`%${escapeLike(opts.name.toLowerCase())}%`} ESCAPE '!'`);
+  if (opts.name)
+    q = q.where(sql<boolean>`lower(name) LIKE ${`%${escapeLike(opts.name.toLowerCase())}%`} ESCAPE '!'`);
   if (opts.kind) q = q.where('kind', '=', opts.kind);
   const [rows, count] = await Promise.all([
-    q.selectAll().orderBy('article_count', 'desc').orderBy('name').limit(opts.limit ?? 100).offset(opts.offset ?? 0).execute(),
+    q
+      .selectAll()
+      .orderBy('article_count', 'desc')
+      .orderBy('name')
+      .limit(opts.limit ?? 100)
+      .offset(opts.offset ?? 0)
+      .execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
   ]);
   return { total: Number(count?.n ?? 0), technologies: rows };
@@ -92,7 +139,11 @@ export async function listTechnologies(db: Kysely<Database>, opts: TechnologyLis
 
 /** How many technologies there are of each kind. */
 export async function technologyKindCounts(db: Kysely<Database>): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('technologies').select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute();
+  const rows = await db
+    .selectFrom('technologies')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('kind')
+    .execute();
   return new Map(rows.map((r) => [r.kind, Number(r.n)]));
 }
 
@@ -111,13 +162,22 @@ export function findTechnologyByAlias(db: Kysely<Database>, alias: string): Prom
 }
 
 export async function aliasesOfTechnology(db: Kysely<Database>, technologyId: number): Promise<string[]> {
-  const rows = await db.selectFrom('technology_aliases').select('alias').where('technology_id', '=', technologyId).orderBy('alias').execute();
+  const rows = await db
+    .selectFrom('technology_aliases')
+    .select('alias')
+    .where('technology_id', '=', technologyId)
+    .orderBy('alias')
+    .execute();
   return rows.map((r) => r.alias);
 }
 
 /** Display names of technologies by slug (for result lists that carry slugs). */
 export async function technologyNames(db: Kysely<Database>, slugs: string[]): Promise<Map<string, string>> {
   if (slugs.length === 0) return new Map();
-  const rows = await db.selectFrom('technologies').select(['slug', 'name']).where('slug', 'in', [...new Set(slugs)]).execute();
+  const rows = await db
+    .selectFrom('technologies')
+    .select(['slug', 'name'])
+    .where('slug', 'in', [...new Set(slugs)])
+    .execute();
   return new Map(rows.map((r) => [r.slug, r.name]));
 }

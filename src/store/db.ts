@@ -6,7 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { MIGRATIONS } from './migrations/index.ts';
@@ -43,7 +50,9 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection the server closes (restart, failover) is dropped from the pool; the next
   // query opens a new one. Without a listener the process would crash.
-  pool.on('error', (err) => process.stderr.write(`store: idle PostgreSQL connection closed: ${err.message}\n`));
+  pool.on('error', (err) =>
+    process.stderr.write(`store: idle PostgreSQL connection closed: ${err.message}\n`),
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
@@ -55,13 +64,21 @@ const provider: MigrationProvider = {
 };
 
 function migrator(store: Store): Migrator {
-  return new Migrator({ db: store.db, provider, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  return new Migrator({
+    db: store.db,
+    provider,
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
 }
 
 /** Applies every pending migration, each in its own transaction. Returns the names applied. */
 export async function migrate(store: Store): Promise<string[]> {
   const { error, results } = await migrator(store).migrateToLatest();
-  if (error) throw new SchemaError(`store: migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (error)
+    throw new SchemaError(
+      `store: migration failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
@@ -70,7 +87,9 @@ export async function checkSchema(store: Store): Promise<void> {
   const all = await migrator(store).getMigrations();
   const pending = all.filter((m) => !m.executedAt).map((m) => m.name);
   if (pending.length > 0) {
-    throw new SchemaError(`store: the database schema is older than this program (pending: ${pending.join(', ')}); run \`kbwatch migrate\``);
+    throw new SchemaError(
+      `store: the database schema is older than this program (pending: ${pending.join(', ')}); run \`kbwatch migrate\``,
+    );
   }
   const known = new Set(Object.keys(MIGRATIONS));
   const applied = await store.db
@@ -79,11 +98,17 @@ export async function checkSchema(store: Store): Promise<void> {
     .execute()
     .catch(() => [] as { name: string }[]);
   const unknown = applied.map((r: any) => r.name as string).filter((n) => !known.has(n));
-  if (unknown.length > 0) throw new SchemaError(`store: the database has migrations this program does not know (${unknown.join(', ')}); upgrade kbwatch`);
+  if (unknown.length > 0)
+    throw new SchemaError(
+      `store: the database has migrations this program does not know (${unknown.join(', ')}); upgrade kbwatch`,
+    );
 }
 
 /** Opens, migrates when asked, and checks the schema. */
-export async function connect(url: string, opts: { migrate?: boolean; poolSize?: number } = {}): Promise<Store> {
+export async function connect(
+  url: string,
+  opts: { migrate?: boolean; poolSize?: number } = {},
+): Promise<Store> {
   const store = openStore(url, opts);
   try {
     if (opts.migrate) await migrate(store);

@@ -13,13 +13,27 @@ export async function insertFeedback(db: Kysely<Database>, row: NewFeedback): Pr
     const inserted = await db.insertInto('feedback').values(row).returning('id').executeTakeFirstOrThrow();
     return inserted.id;
   } catch (err) {
-    throw new Error(`store: unable to save feedback on article ${row.article_id}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(
+      `store: unable to save feedback on article ${row.article_id}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }
 
 /** Approved feedback of one article, oldest first (a conversation reads top to bottom). */
-export function listApprovedFeedback(db: Kysely<Database>, articleId: number, limit = 200): Promise<Feedback[]> {
-  return db.selectFrom('feedback').selectAll().where('article_id', '=', articleId).where('status', '=', 'approved').orderBy('id').limit(limit).execute();
+export function listApprovedFeedback(
+  db: Kysely<Database>,
+  articleId: number,
+  limit = 200,
+): Promise<Feedback[]> {
+  return db
+    .selectFrom('feedback')
+    .selectAll()
+    .where('article_id', '=', articleId)
+    .where('status', '=', 'approved')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 export interface PendingFeedback extends Feedback {
@@ -29,7 +43,10 @@ export interface PendingFeedback extends Feedback {
 }
 
 /** The moderation queue, oldest first, with the article each item is about. */
-export function listPendingFeedback(db: Kysely<Database>, opts: { limit?: number; offset?: number } = {}): Promise<PendingFeedback[]> {
+export function listPendingFeedback(
+  db: Kysely<Database>,
+  opts: { limit?: number; offset?: number } = {},
+): Promise<PendingFeedback[]> {
   return db
     .selectFrom('feedback as f')
     .innerJoin('articles as a', 'a.id', 'f.article_id')
@@ -43,7 +60,11 @@ export function listPendingFeedback(db: Kysely<Database>, opts: { limit?: number
 }
 
 /** Approves or rejects one item; false when there is no such feedback. */
-export async function moderateFeedback(db: Kysely<Database>, id: number, status: 'approved' | 'rejected'): Promise<boolean> {
+export async function moderateFeedback(
+  db: Kysely<Database>,
+  id: number,
+  status: 'approved' | 'rejected',
+): Promise<boolean> {
   const result = await db.updateTable('feedback').set({ status }).where('id', '=', id).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

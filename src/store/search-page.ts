@@ -18,7 +18,9 @@ const HEADLINE_CHARS = 20_000;
 
 /** `column IN (ids)` with the ids as one bound value, however many there are. */
 export function inIds(column: Sql, ids: number[], dialect: Dialect): Sql {
-  return dialect === 'sqlite' ? sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))` : sql`${column} = ANY(${ids}::int[])`;
+  return dialect === 'sqlite'
+    ? sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`
+    : sql`${column} = ANY(${ids}::int[])`;
 }
 
 function escapeHtml(text: string): string {
@@ -50,7 +52,12 @@ function lead(text: string): string {
  * Snippets per article id. `match` is the ranked full-text part of the query (an FTS5 MATCH
  * expression on SQLite, a tsquery on PostgreSQL), or null to show the description.
  */
-export async function pageSnippets(db: Kysely<Database>, dialect: Dialect, ids: number[], match: Sql | null): Promise<Map<number, string>> {
+export async function pageSnippets(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  ids: number[],
+  match: Sql | null,
+): Promise<Map<number, string>> {
   const snippets = new Map<number, string>();
   if (ids.length === 0) return snippets;
   type Row = { id: number; snippet: string | null; description: string; body: string };
@@ -61,7 +68,9 @@ export async function pageSnippets(db: Kysely<Database>, dialect: Dialect, ids: 
     query = sql<Row>`SELECT rowid AS id, ${snippet} AS snippet, description, substr(body, 1, 1000) AS body
       FROM article_fts WHERE ${where}${inIds(sql`rowid`, ids, dialect)}`;
   } else {
-    const snippet = match ? sql`ts_headline('english', left(body, ${HEADLINE_CHARS}), ${match}, ${HEADLINE_OPTIONS})` : sql`NULL`;
+    const snippet = match
+      ? sql`ts_headline('english', left(body, ${HEADLINE_CHARS}), ${match}, ${HEADLINE_OPTIONS})`
+      : sql`NULL`;
     query = sql<Row>`SELECT article_id AS id, ${snippet} AS snippet, description, left(body, 1000) AS body
       FROM article_fts WHERE ${inIds(sql`article_id`, ids, dialect)}`;
   }
@@ -73,11 +82,20 @@ export async function pageSnippets(db: Kysely<Database>, dialect: Dialect, ids: 
 }
 
 /** Technology slugs per article id, alphabetical. */
-export async function pageTechnologies(db: Kysely<Database>, dialect: Dialect, ids: number[]): Promise<Map<number, string[]>> {
+export async function pageTechnologies(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  ids: number[],
+): Promise<Map<number, string[]>> {
   const byArticle = new Map<number, string[]>();
   if (ids.length === 0) return byArticle;
-  const { rows } = await sql<{ id: number; slug: string }>`SELECT at.article_id AS id, t.slug FROM article_technologies at
-    JOIN technologies t ON t.id = at.technology_id WHERE ${inIds(sql`at.article_id`, ids, dialect)} ORDER BY t.slug`.execute(db);
+  const { rows } = await sql<{
+    id: number;
+    slug: string;
+  }>`SELECT at.article_id AS id, t.slug FROM article_technologies at
+    JOIN technologies t ON t.id = at.technology_id WHERE ${inIds(sql`at.article_id`, ids, dialect)} ORDER BY t.slug`.execute(
+    db,
+  );
   for (const row of rows) {
     const list = byArticle.get(row.id) ?? [];
     list.push(row.slug);

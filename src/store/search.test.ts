@@ -6,7 +6,10 @@ import { matches, parse, QueryError, type MatchDocument } from '../query/index.t
 import type { Store } from './db.ts';
 import { rawFtsQuery, search, searchIndexDelete, searchIndexUpsert } from './search.ts';
 
-type Fixture = Omit<ArticleInput, 'sourceId' | 'technologies'> & { source: 'docs' | 'classic'; tech?: string[] };
+type Fixture = Omit<ArticleInput, 'sourceId' | 'technologies'> & {
+  source: 'docs' | 'classic';
+  tech?: string[];
+};
 
 const TECHNOLOGIES = [
   { slug: 'windows-server-2019', name: 'Windows Server 2019', kind: 'product' as const, aliases: ['ws2019'] },
@@ -17,46 +20,95 @@ const TECHNOLOGIES = [
 
 const ARTICLES: Record<string, Fixture> = {
   exclusive: {
-    source: 'classic', kb: 307175, title: 'Use SO_EXCLUSIVEADDRUSE to bind a socket exclusively',
+    source: 'classic',
+    kb: 307175,
+    title: 'Use SO_EXCLUSIVEADDRUSE to bind a socket exclusively',
     description: 'A second server cannot share the listening port.',
     body: 'When two applications bind the same port, the second call should fail. Winsock offers an exclusive option.',
-    products: ['Windows Server 2019'], keywords: ['kbnetwork', 'kbWinsock'], tech: ['windows-server-2019', 'kbwinsock', 'networking'],
-    lastChanged: '2022-12-05T10:00:00.000Z', lastReviewed: '2021-03-01',
+    products: ['Windows Server 2019'],
+    keywords: ['kbnetwork', 'kbWinsock'],
+    tech: ['windows-server-2019', 'kbwinsock', 'networking'],
+    lastChanged: '2022-12-05T10:00:00.000Z',
+    lastReviewed: '2021-03-01',
   },
   migration: {
-    source: 'docs', kb: 4494444, title: 'Exchange Online mailbox migration fails',
-    description: 'Moving a mailbox stops with an error.', body: 'The migration batch stops when the mailbox is too large.',
-    products: ['Exchange Online'], tech: ['exchange-online'], lastChanged: '2022-11-20T09:00:00.000Z', lastReviewed: '2022-01-10',
+    source: 'docs',
+    kb: 4494444,
+    title: 'Exchange Online mailbox migration fails',
+    description: 'Moving a mailbox stops with an error.',
+    body: 'The migration batch stops when the mailbox is too large.',
+    products: ['Exchange Online'],
+    tech: ['exchange-online'],
+    lastChanged: '2022-11-20T09:00:00.000Z',
+    lastReviewed: '2022-01-10',
   },
   network: {
-    source: 'docs', title: 'Troubleshoot network connectivity',
+    source: 'docs',
+    title: 'Troubleshoot network connectivity',
     description: 'Steps for connection problems.',
     body: 'A socket error appears. The socket cannot connect and the socket times out with 0x80070005.',
-    tech: ['networking'], lastChanged: '2023-01-10T12:00:00.000Z',
+    tech: ['networking'],
+    lastChanged: '2023-01-10T12:00:00.000Z',
   },
   update: {
-    source: 'docs', title: 'Windows 10 update error 0x80070005',
-    description: 'Updates fail with access denied.', body: 'Running Windows-10 updates as a standard user fails.',
-    products: ['Windows 10'], lastChanged: '2023-02-01T00:00:00.000Z',
+    source: 'docs',
+    title: 'Windows 10 update error 0x80070005',
+    description: 'Updates fail with access denied.',
+    body: 'Running Windows-10 updates as a standard user fails.',
+    products: ['Windows 10'],
+    lastChanged: '2023-02-01T00:00:00.000Z',
   },
   hostile: {
-    source: 'docs', title: 'Script content in pages',
-    description: 'Pages quote markup.', body: 'Some pages show <script>alert("x")</script> next to the hostile words & more.',
+    source: 'docs',
+    title: 'Script content in pages',
+    description: 'Pages quote markup.',
+    body: 'Some pages show <script>alert("x")</script> next to the hostile words & more.',
     lastChanged: '2022-06-01T00:00:00.000Z',
   },
   permissions: {
-    source: 'docs', title: 'Configure mailbox permissions',
-    description: 'Give a delegate access.', body: 'Use the admin center to grant full access.',
-    products: ['Exchange Server 2016'], lastChanged: '2021-05-05T00:00:00.000Z',
+    source: 'docs',
+    title: 'Configure mailbox permissions',
+    description: 'Give a delegate access.',
+    body: 'Use the admin center to grant full access.',
+    products: ['Exchange Server 2016'],
+    lastChanged: '2021-05-05T00:00:00.000Z',
   },
   retired: {
-    source: 'docs', title: 'Old socket article', description: 'Retired.', body: 'Nothing here.',
-    retired: true, lastChanged: '2020-01-01T00:00:00.000Z',
+    source: 'docs',
+    title: 'Old socket article',
+    description: 'Retired.',
+    body: 'Nothing here.',
+    retired: true,
+    lastChanged: '2020-01-01T00:00:00.000Z',
   },
 };
 
-const META_QUERIES = ['"', '*', 'socket*', 'NEAR(', 'NEAR(socket port)', "'; DROP TABLE articles; --", '^', ':', '(', ')', 'a:b',
-  '\\', '%', '%_%', 'socket OR', '-', '"" socket', 'title:', 'kb:', '{title}:x', 'x AND', 'port -', '\u0000', '\u0002socket\u0003'];
+const META_QUERIES = [
+  '"',
+  '*',
+  'socket*',
+  'NEAR(',
+  'NEAR(socket port)',
+  "'; DROP TABLE articles; --",
+  '^',
+  ':',
+  '(',
+  ')',
+  'a:b',
+  '\\',
+  '%',
+  '%_%',
+  'socket OR',
+  '-',
+  '"" socket',
+  'title:',
+  'kb:',
+  '{title}:x',
+  'x AND',
+  'port -',
+  '\u0000',
+  '\u0002socket\u0003',
+];
 
 for (const dialect of DIALECTS) {
   const reason = await skipReason(dialect);
@@ -65,21 +117,42 @@ for (const dialect of DIALECTS) {
     const ids: Record<string, number> = {};
     const docs = new Map<number, MatchDocument>();
 
-    const found = async (query: string, opts = {}) => (await search(store, query, { limit: 100, ...opts })).results.map((r) => r.articleId);
-    const names = async (query: string, opts = {}) => (await found(query, opts)).map((id) => Object.keys(ids).find((k) => ids[k] === id)).sort();
+    const found = async (query: string, opts = {}) =>
+      (await search(store, query, { limit: 100, ...opts })).results.map((r) => r.articleId);
+    const names = async (query: string, opts = {}) =>
+      (await found(query, opts)).map((id) => Object.keys(ids).find((k) => ids[k] === id)).sort();
 
     before(async () => {
       store = await createStore(dialect);
-      const sources = { docs: await insertSource(store.db, 'support-docs'), classic: await insertSource(store.db, 'classic-kb') };
+      const sources = {
+        docs: await insertSource(store.db, 'support-docs'),
+        classic: await insertSource(store.db, 'classic-kb'),
+      };
       const tech: Record<string, number> = {};
       for (const t of TECHNOLOGIES) tech[t.slug] = await insertTechnology(store.db, t);
       for (const [name, a] of Object.entries(ARTICLES)) {
-        ids[name] = await insertArticle(store.db, { ...a, sourceId: sources[a.source], technologies: (a.tech ?? []).map((s) => tech[s]) });
-        const techNames = TECHNOLOGIES.filter((t) => a.tech?.includes(t.slug)).flatMap((t) => [t.slug, t.name.toLowerCase(), ...(t.aliases ?? [])]);
+        ids[name] = await insertArticle(store.db, {
+          ...a,
+          sourceId: sources[a.source],
+          technologies: (a.tech ?? []).map((s) => tech[s]),
+        });
+        const techNames = TECHNOLOGIES.filter((t) => a.tech?.includes(t.slug)).flatMap((t) => [
+          t.slug,
+          t.name.toLowerCase(),
+          ...(t.aliases ?? []),
+        ]);
         docs.set(ids[name], {
-          title: a.title, description: a.description ?? '', body: a.body ?? '', products: a.products ?? [], areas: [], keywords: a.keywords ?? [],
-          technologies: techNames, kb: a.kb ?? null, source: a.source === 'docs' ? 'support-docs' : 'classic-kb',
-          updated: a.lastChanged!, reviewed: a.lastReviewed ?? null,
+          title: a.title,
+          description: a.description ?? '',
+          body: a.body ?? '',
+          products: a.products ?? [],
+          areas: [],
+          keywords: a.keywords ?? [],
+          technologies: techNames,
+          kb: a.kb ?? null,
+          source: a.source === 'docs' ? 'support-docs' : 'classic-kb',
+          updated: a.lastChanged!,
+          reviewed: a.lastReviewed ?? null,
         });
       }
     });
@@ -120,7 +193,12 @@ for (const dialect of DIALECTS) {
 
     it('answers a query made only of exclusions', async () => {
       assert.deepEqual(await names('-socket -mailbox'), ['hostile', 'update']);
-      assert.deepEqual(await names('-title:socket -kb:4494444'), ['hostile', 'network', 'permissions', 'update']);
+      assert.deepEqual(await names('-title:socket -kb:4494444'), [
+        'hostile',
+        'network',
+        'permissions',
+        'update',
+      ]);
     });
 
     it('restricts title: to titles', async () => {
@@ -166,7 +244,10 @@ for (const dialect of DIALECTS) {
       const r = await search(store, 'socket', { limit: 1, facets: true });
       assert.equal(r.total, 2);
       assert.equal(r.results.length, 1);
-      assert.deepEqual(r.facets.find((f) => f.slug === 'networking'), { slug: 'networking', name: 'Networking', count: 2 });
+      assert.deepEqual(
+        r.facets.find((f) => f.slug === 'networking'),
+        { slug: 'networking', name: 'Networking', count: 2 },
+      );
       assert.equal(r.facets.find((f) => f.slug === 'kbwinsock')?.count, 1);
       assert.deepEqual(r.results[0].technologies, ['kbwinsock', 'networking', 'windows-server-2019']);
     });
@@ -185,14 +266,32 @@ for (const dialect of DIALECTS) {
     it('leaves retired articles out unless asked', async () => {
       assert.ok(!(await found('socket')).includes(ids.retired));
       assert.ok((await found('socket', { includeRetired: true })).includes(ids.retired));
-      assert.equal((await search(store, 'socket', { includeRetired: true })).results.find((r) => r.articleId === ids.retired)?.retired, true);
+      assert.equal(
+        (await search(store, 'socket', { includeRetired: true })).results.find(
+          (r) => r.articleId === ids.retired,
+        )?.retired,
+        true,
+      );
     });
 
     it('pages, sorts by date and restricts to given articles', async () => {
       const all = await found('-zzzz', { sort: 'date' });
-      assert.deepEqual(all, [ids.update, ids.network, ids.exclusive, ids.migration, ids.hostile, ids.permissions]);
-      assert.deepEqual(await found('-zzzz', { sort: 'date', limit: 2, offset: 2 }), [ids.exclusive, ids.migration]);
-      assert.deepEqual(await names('socket OR mailbox', { onlyArticleIds: [ids.network, ids.permissions, ids.update] }), ['network', 'permissions']);
+      assert.deepEqual(all, [
+        ids.update,
+        ids.network,
+        ids.exclusive,
+        ids.migration,
+        ids.hostile,
+        ids.permissions,
+      ]);
+      assert.deepEqual(await found('-zzzz', { sort: 'date', limit: 2, offset: 2 }), [
+        ids.exclusive,
+        ids.migration,
+      ]);
+      assert.deepEqual(
+        await names('socket OR mailbox', { onlyArticleIds: [ids.network, ids.permissions, ids.update] }),
+        ['network', 'permissions'],
+      );
       assert.equal((await search(store, 'socket', { onlyArticleIds: [] })).total, 0);
     });
 
@@ -214,18 +313,42 @@ for (const dialect of DIALECTS) {
     });
 
     it('agrees with the in-memory matcher', async () => {
-      const queries = ['socket', 'mailbox migration', '"mailbox migration"', 'socket -exclusively', '-socket', 'title:socket', 'Windows-10',
-        'migration OR connectivity', '(mailbox OR connectivity) -permissions', 'kb:4494444', 'source:classic-kb', 'tech:networking',
-        'updated:>=2023-01-01', 'reviewed:<2021-06-01', 'updates failing', 'connectivity OR kb:4494444', 'KB307175', 'product:ws2019'];
+      const queries = [
+        'socket',
+        'mailbox migration',
+        '"mailbox migration"',
+        'socket -exclusively',
+        '-socket',
+        'title:socket',
+        'Windows-10',
+        'migration OR connectivity',
+        '(mailbox OR connectivity) -permissions',
+        'kb:4494444',
+        'source:classic-kb',
+        'tech:networking',
+        'updated:>=2023-01-01',
+        'reviewed:<2021-06-01',
+        'updates failing',
+        'connectivity OR kb:4494444',
+        'KB307175',
+        'product:ws2019',
+      ];
       for (const q of queries) {
         const fromDb = (await found(q, { includeRetired: true })).sort();
-        const inMemory = [...docs].filter(([, d]) => matches(parse(q), d)).map(([id]) => id).sort();
+        const inMemory = [...docs]
+          .filter(([, d]) => matches(parse(q), d))
+          .map(([id]) => id)
+          .sort();
         assert.deepEqual(fromDb, inMemory, q);
       }
     });
 
     it('updates and deletes index rows; the raw baseline finds words', async () => {
-      await searchIndexUpsert(store.db, ids.hostile, { title: 'Renamed zebra page', description: '', body: 'zebra' });
+      await searchIndexUpsert(store.db, ids.hostile, {
+        title: 'Renamed zebra page',
+        description: '',
+        body: 'zebra',
+      });
       assert.deepEqual(await names('zebra'), ['hostile']);
       assert.deepEqual(await names('hostile'), []);
       assert.deepEqual(await rawFtsQuery(store, ['zebra']), [ids.hostile]);

@@ -67,7 +67,9 @@ export interface SearchResponse {
 function phraseQuery(text: string): Sql {
   const words = indexTokens(text).join(' ');
   const byWord = sql`phraseto_tsquery('english', ${words})`;
-  return words.toLowerCase() === text.toLowerCase() ? byWord : sql`(phraseto_tsquery('english', ${text}) || ${byWord})`;
+  return words.toLowerCase() === text.toLowerCase()
+    ? byWord
+    : sql`(phraseto_tsquery('english', ${text}) || ${byWord})`;
 }
 
 /** PostgreSQL: restricts every lexeme of a tsquery we built to weight A (the title). */
@@ -103,8 +105,16 @@ function escapeLike(value: string): string {
   return value.replace(/[!%_]/g, '!$&');
 }
 
-const TECHNOLOGY_KIND = { product: sql`t.kind = 'product'`, keyword: sql`t.kind = 'keyword'`, tech: sql`1 = 1` };
-const TECHNOLOGY_LISTS = { product: ['products'], keyword: ['keywords'], tech: ['products', 'areas', 'keywords'] };
+const TECHNOLOGY_KIND = {
+  product: sql`t.kind = 'product'`,
+  keyword: sql`t.kind = 'keyword'`,
+  tech: sql`1 = 1`,
+};
+const TECHNOLOGY_LISTS = {
+  product: ['products'],
+  keyword: ['keywords'],
+  tech: ['products', 'areas', 'keywords'],
+};
 
 type TechnologyField = 'product' | 'keyword' | 'tech';
 
@@ -133,14 +143,21 @@ function knownTechnologyLookup(field: TechnologyField, value: string): Sql {
 
 async function knownTechnologies(db: Kysely<Database>, filters: Query[]): Promise<KnownTechnologies> {
   const known: KnownTechnologies = new Map();
-  const fields = filters.flatMap(leaves).filter((l): l is FieldNode => l.kind === 'field' && isTechnologyField(l.field));
+  const fields = filters
+    .flatMap(leaves)
+    .filter((l): l is FieldNode => l.kind === 'field' && isTechnologyField(l.field));
   await Promise.all(
     fields.map(async (f) => {
       const key = technologyKey(f);
       if (known.has(key)) return;
       known.set(key, []);
-      const { rows } = await sql<{ id: number }>`${knownTechnologyLookup(f.field as TechnologyField, f.text.toLowerCase())}`.execute(db);
-      known.set(key, rows.map((r) => r.id));
+      const { rows } = await sql<{
+        id: number;
+      }>`${knownTechnologyLookup(f.field as TechnologyField, f.text.toLowerCase())}`.execute(db);
+      known.set(
+        key,
+        rows.map((r) => r.id),
+      );
     }),
   );
   return known;
@@ -149,7 +166,10 @@ async function knownTechnologies(db: Kysely<Database>, filters: Query[]): Promis
 /** `product:` `keyword:` `tech:` by slug or alias; values that are no known alias fall back to the raw lists. */
 function technologyPredicate(field: TechnologyField, value: string, ids: number[] | undefined): Sql {
   const pattern = `%${escapeLike(value)}%`;
-  const lists = sql.join(TECHNOLOGY_LISTS[field].map((column) => sql`lower(${sql.ref(`a.${column}`)}) LIKE ${pattern} ESCAPE '!'`), sql` OR `);
+  const lists = sql.join(
+    TECHNOLOGY_LISTS[field].map((column) => sql`lower(${sql.ref(`a.${column}`)}) LIKE ${pattern} ESCAPE '!'`),
+    sql` OR `,
+  );
   if (ids !== undefined) {
     return ids.length > 0
       ? sql`a.id IN (SELECT at.article_id FROM article_technologies at WHERE at.technology_id IN (${sql.join(ids)}))`
@@ -215,7 +235,10 @@ function predicate(q: Query, dialect: Dialect, known: KnownTechnologies = new Ma
       return sql`NOT (${predicate(q.term, dialect, known)})`;
     case 'and':
     case 'or':
-      return sql`(${sql.join(q.terms.map((t) => predicate(t, dialect, known)), q.kind === 'and' ? sql` AND ` : sql` OR `)})`;
+      return sql`(${sql.join(
+        q.terms.map((t) => predicate(t, dialect, known)),
+        q.kind === 'and' ? sql` AND ` : sql` OR `,
+      )})`;
     case 'date':
       return datePredicate(q);
     case 'field':
@@ -272,25 +295,36 @@ function compile(q: Query, dialect: Dialect, opts: SearchOptions, known: KnownTe
   if (text) {
     const rowNeeded = filters.some((f) => needsRow(f, dialect, known));
     // The retired ids come from their own small index unless the article rows are read anyway.
-    const live = opts.includeRetired ? [] : [rowNeeded ? sql`a.retired = 0` : sql`a.id NOT IN (SELECT id FROM articles WHERE retired = 1)`];
+    const live = opts.includeRetired
+      ? []
+      : [rowNeeded ? sql`a.retired = 0` : sql`a.id NOT IN (SELECT id FROM articles WHERE retired = 1)`];
     const conditions = (first: Sql[]) => sql.join([...first, ...where, ...live], sql` AND `);
     let hits: (ranked: boolean) => Sql;
     if (dialect === 'sqlite') {
       const match = toFts5(text);
       const rank = (ranked: boolean) => (ranked ? sql`-bm25(article_fts, 10.0, 4.0, 1.0)` : sql`0`);
       hits = rowNeeded
-        ? (ranked) => sql`SELECT a.id, ${rank(ranked)} AS score FROM article_fts JOIN articles a ON a.id = article_fts.rowid
+        ? (
+            ranked,
+          ) => sql`SELECT a.id, ${rank(ranked)} AS score FROM article_fts JOIN articles a ON a.id = article_fts.rowid
             WHERE ${conditions([sql`article_fts MATCH ${match}`])}`
         : // Materialized first, so that a filter never drives the loop and probes the MATCH per article.
-          (ranked) => sql`WITH fts AS MATERIALIZED (SELECT rowid AS id, ${rank(ranked)} AS score FROM article_fts
+          (
+            ranked,
+          ) => sql`WITH fts AS MATERIALIZED (SELECT rowid AS id, ${rank(ranked)} AS score FROM article_fts
             WHERE article_fts MATCH ${match}) SELECT a.id, a.score FROM fts a WHERE ${conditions([sql`1 = 1`])}`;
     } else {
       const tq = tsquery(text);
-      const rank = (ranked: boolean) => (ranked ? sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', f.tsv, ${tq})` : sql`0`);
+      const rank = (ranked: boolean) =>
+        ranked ? sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', f.tsv, ${tq})` : sql`0`;
       hits = rowNeeded
-        ? (ranked) => sql`SELECT a.id, ${rank(ranked)} AS score FROM article_fts f JOIN articles a ON a.id = f.article_id
+        ? (
+            ranked,
+          ) => sql`SELECT a.id, ${rank(ranked)} AS score FROM article_fts f JOIN articles a ON a.id = f.article_id
             WHERE ${conditions([sql`f.tsv @@ ${tq}`])}`
-        : (ranked) => sql`SELECT a.id, a.score FROM (SELECT f.article_id AS id, ${rank(ranked)} AS score FROM article_fts f
+        : (
+            ranked,
+          ) => sql`SELECT a.id, a.score FROM (SELECT f.article_id AS id, ${rank(ranked)} AS score FROM article_fts f
             WHERE f.tsv @@ ${tq}) a WHERE ${conditions([sql`1 = 1`])}`;
     }
     return { hits, matching: sql``, score: sql`0`, text };
@@ -318,15 +352,21 @@ function pageQuery(c: Compiled, opts: SearchOptions, limit: number, offset: numb
     const cut = byDate
       ? sql`1 = 1`
       : sql`h.score >= (SELECT min(score) FROM (SELECT score FROM hits ORDER BY score DESC LIMIT ${limit + offset}) top)`;
-    const order = byDate ? sql`a.last_changed DESC, a.id DESC` : sql`h.score DESC, a.last_changed DESC, a.id DESC`;
-    const outer = byDate ? sql`p.last_changed DESC, p.id DESC` : sql`p.score DESC, p.last_changed DESC, p.id DESC`;
+    const order = byDate
+      ? sql`a.last_changed DESC, a.id DESC`
+      : sql`h.score DESC, a.last_changed DESC, a.id DESC`;
+    const outer = byDate
+      ? sql`p.last_changed DESC, p.id DESC`
+      : sql`p.score DESC, p.last_changed DESC, p.id DESC`;
     return sql`WITH hits AS MATERIALIZED (${c.hits(!byDate)}),
       page AS (SELECT ${ARTICLE_COLUMNS}, h.score FROM hits h JOIN articles a ON a.id = h.id
         WHERE ${cut} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset})
       SELECT n.total, p.id, p.kb, p.title, p.path, p.url, p.last_changed, p.retired
       FROM (SELECT COUNT(*) AS total FROM hits) n LEFT JOIN page p ON 1 = 1 ORDER BY ${outer}`;
   }
-  const order = byDate ? sql`a.last_changed DESC, a.id DESC` : sql`score DESC, a.last_changed DESC, a.id DESC`;
+  const order = byDate
+    ? sql`a.last_changed DESC, a.id DESC`
+    : sql`score DESC, a.last_changed DESC, a.id DESC`;
   return sql`SELECT n.total, p.id, p.kb, p.title, p.path, p.url, p.last_changed, p.retired
     FROM (SELECT COUNT(*) AS total ${c.matching}) n
     LEFT JOIN (SELECT ${ARTICLE_COLUMNS}, ${c.score} AS score ${c.matching} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}) p ON 1 = 1
@@ -334,7 +374,9 @@ function pageQuery(c: Compiled, opts: SearchOptions, limit: number, offset: numb
 }
 
 function facetQuery(c: Compiled): Sql {
-  const ids = c.hits ? sql`WITH hits AS MATERIALIZED (${c.hits(false)}) SELECT id FROM hits` : sql`SELECT a.id ${c.matching}`;
+  const ids = c.hits
+    ? sql`WITH hits AS MATERIALIZED (${c.hits(false)}) SELECT id FROM hits`
+    : sql`SELECT a.id ${c.matching}`;
   return sql`SELECT t.slug, t.name, n.count FROM (SELECT at.technology_id, COUNT(*) AS count FROM article_technologies at
       WHERE at.article_id IN (${ids}) GROUP BY at.technology_id) n
     JOIN technologies t ON t.id = n.technology_id ORDER BY n.count DESC, t.name LIMIT 20`;
@@ -344,7 +386,11 @@ function facetQuery(c: Compiled): Sql {
  * Runs a query (text or tree; text that does not parse throws QueryError) and returns one
  * page of results with snippets, the total, the KB jump target and, when asked, technology facets.
  */
-export async function search(store: Store, query: Query | string, opts: SearchOptions = {}): Promise<SearchResponse> {
+export async function search(
+  store: Store,
+  query: Query | string,
+  opts: SearchOptions = {},
+): Promise<SearchResponse> {
   const q = typeof query === 'string' ? parse(query) : query;
   const { db, dialect } = store;
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 20), 0), 500);
@@ -356,12 +402,25 @@ export async function search(store: Store, query: Query | string, opts: SearchOp
     const [page, facets, jump] = await Promise.all([
       sql<PageRow>`${pageQuery(c, opts, limit, offset)}`.execute(db),
       opts.facets ? sql<SearchFacet>`${facetQuery(c)}`.execute(db) : null,
-      kb === null ? null : db.selectFrom('articles').select(['id', 'kb']).where('kb', '=', kb).orderBy('retired').orderBy('id').executeTakeFirst(),
+      kb === null
+        ? null
+        : db
+            .selectFrom('articles')
+            .select(['id', 'kb'])
+            .where('kb', '=', kb)
+            .orderBy('retired')
+            .orderBy('id')
+            .executeTakeFirst(),
     ]);
     const rows = page.rows.filter((r): r is PageRow & ArticleRow => r.id !== null);
     const ids = rows.map((r) => r.id);
     const [snippets, technologies] = await Promise.all([
-      pageSnippets(db, dialect, ids, c.text && (dialect === 'sqlite' ? sql`${toFts5(c.text)}` : tsquery(c.text))),
+      pageSnippets(
+        db,
+        dialect,
+        ids,
+        c.text && (dialect === 'sqlite' ? sql`${toFts5(c.text)}` : tsquery(c.text)),
+      ),
       pageTechnologies(db, dialect, ids),
     ]);
     return {
@@ -381,12 +440,19 @@ export async function search(store: Store, query: Query | string, opts: SearchOp
       ...(jump ? { jump: { articleId: jump.id, kb: jump.kb! } } : {}),
     };
   } catch (err) {
-    throw new Error(`search: query "${format(q)}" failed on ${dialect}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(
+      `search: query "${format(q)}" failed on ${dialect}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }
 
 /** Writes an article's searchable text; call inside the transaction that stores the article. */
-export async function searchIndexUpsert(db: Kysely<Database>, articleId: number, doc: { title: string; description: string; body: string }): Promise<void> {
+export async function searchIndexUpsert(
+  db: Kysely<Database>,
+  articleId: number,
+  doc: { title: string; description: string; body: string },
+): Promise<void> {
   await writeSearchRows(db, [{ articleId, ...doc }]);
 }
 
@@ -405,9 +471,13 @@ export async function rawFtsQuery(store: Store, words: string[], limit = 20): Pr
   if (pieces.length === 0) return [];
   const query =
     store.dialect === 'sqlite'
-      ? sql<{ id: number }>`SELECT rowid AS id FROM article_fts WHERE article_fts MATCH ${pieces.map((p) => `"${p}"`).join(' AND ')}
+      ? sql<{
+          id: number;
+        }>`SELECT rowid AS id FROM article_fts WHERE article_fts MATCH ${pieces.map((p) => `"${p}"`).join(' AND ')}
           ORDER BY bm25(article_fts, 10.0, 4.0, 1.0) LIMIT ${limit}`
-      : sql<{ id: number }>`SELECT article_id AS id FROM article_fts WHERE tsv @@ plainto_tsquery('english', ${pieces.join(' ')})
+      : sql<{
+          id: number;
+        }>`SELECT article_id AS id FROM article_fts WHERE tsv @@ plainto_tsquery('english', ${pieces.join(' ')})
           ORDER BY ts_rank('{0.1, 0.2, 0.4, 1.0}', tsv, plainto_tsquery('english', ${pieces.join(' ')})) DESC LIMIT ${limit}`;
   const { rows } = await query.execute(store.db);
   return rows.map((r) => r.id);

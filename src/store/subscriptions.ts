@@ -44,7 +44,10 @@ export function listUserSubscriptions(db: Db, userId: number): Promise<Subscript
 }
 
 /** Every subscription of the given users, for listings (one query, not one per user). */
-export async function subscriptionsByUser(db: Db, userIds: number[]): Promise<Map<number, SubscriptionView[]>> {
+export async function subscriptionsByUser(
+  db: Db,
+  userIds: number[],
+): Promise<Map<number, SubscriptionView[]>> {
   const out = new Map<number, SubscriptionView[]>();
   for (let i = 0; i < userIds.length; i += 500) {
     const part = userIds.slice(i, i + 500);
@@ -66,35 +69,74 @@ export async function subscriptionsByUser(db: Db, userIds: number[]): Promise<Ma
 }
 
 export async function countUserSubscriptions(db: Db, userId: number): Promise<number> {
-  const r = await db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('subscriptions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** The user's existing subscription to the same technology or the same query text, if any. */
-export function findSameSubscription(db: Db, userId: number, target: { technologyId: number } | { query: string }): Promise<Subscription | undefined> {
+export function findSameSubscription(
+  db: Db,
+  userId: number,
+  target: { technologyId: number } | { query: string },
+): Promise<Subscription | undefined> {
   let q = db.selectFrom('subscriptions').selectAll().where('user_id', '=', userId);
-  q = 'technologyId' in target ? q.where('kind', '=', 'technology').where('technology_id', '=', target.technologyId) : q.where('kind', '=', 'query').where('query', '=', target.query);
+  q =
+    'technologyId' in target
+      ? q.where('kind', '=', 'technology').where('technology_id', '=', target.technologyId)
+      : q.where('kind', '=', 'query').where('query', '=', target.query);
   return q.executeTakeFirst();
 }
 
 export function insertSubscription(
   db: Db,
-  row: { userId: number; kind: 'technology' | 'query'; technologyId: number | null; query: string | null; createdAt: string },
+  row: {
+    userId: number;
+    kind: 'technology' | 'query';
+    technologyId: number | null;
+    query: string | null;
+    createdAt: string;
+  },
 ): Promise<Subscription> {
   return db
     .insertInto('subscriptions')
-    .values({ user_id: row.userId, kind: row.kind, technology_id: row.technologyId, query: row.query, paused: 0, muted: 0, created_at: row.createdAt })
+    .values({
+      user_id: row.userId,
+      kind: row.kind,
+      technology_id: row.technologyId,
+      query: row.query,
+      paused: 0,
+      muted: 0,
+      created_at: row.createdAt,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
 /** Sets flags on one of the user's subscriptions; false if the user has no such subscription. */
-export async function updateSubscriptionFlags(db: Db, userId: number, id: number, patch: { paused?: number; muted?: number }): Promise<boolean> {
-  const r = await db.updateTable('subscriptions').set(patch).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+export async function updateSubscriptionFlags(
+  db: Db,
+  userId: number,
+  id: number,
+  patch: { paused?: number; muted?: number },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('subscriptions')
+    .set(patch)
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
 export async function deleteSubscription(db: Db, userId: number, id: number): Promise<boolean> {
-  const r = await db.deleteFrom('subscriptions').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  const r = await db
+    .deleteFrom('subscriptions')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }

@@ -20,7 +20,12 @@ export async function ensureTechnologies(db: Db, refs: TechnologyRef[]): Promise
   const ids = new Map<string, number>();
   const slugs = [...bySlug.keys()];
   for (const part of chunks(slugs)) {
-    for (const row of await db.selectFrom('technologies').select(['id', 'slug']).where('slug', 'in', part).execute()) ids.set(row.slug, row.id);
+    for (const row of await db
+      .selectFrom('technologies')
+      .select(['id', 'slug'])
+      .where('slug', 'in', part)
+      .execute())
+      ids.set(row.slug, row.id);
   }
   const missing = slugs.filter((s) => !ids.has(s)).map((s) => bySlug.get(s)!);
   for (const part of chunks(missing)) {
@@ -29,21 +34,49 @@ export async function ensureTechnologies(db: Db, refs: TechnologyRef[]): Promise
       .values(part.map((r) => ({ slug: r.slug, name: r.name, kind: r.kind, article_count: 0 })))
       .onConflict((oc) => oc.column('slug').doNothing())
       .execute();
-    for (const row of await db.selectFrom('technologies').select(['id', 'slug']).where('slug', 'in', part.map((r) => r.slug)).execute()) ids.set(row.slug, row.id);
-    const aliases = part.flatMap((r) => aliasesOf(r.name).map((alias) => ({ alias, technology_id: ids.get(r.slug)! })));
+    for (const row of await db
+      .selectFrom('technologies')
+      .select(['id', 'slug'])
+      .where(
+        'slug',
+        'in',
+        part.map((r) => r.slug),
+      )
+      .execute())
+      ids.set(row.slug, row.id);
+    const aliases = part.flatMap((r) =>
+      aliasesOf(r.name).map((alias) => ({ alias, technology_id: ids.get(r.slug)! })),
+    );
     const unique = [...new Map(aliases.map((a) => [a.alias, a])).values()];
-    for (const ap of chunks(unique)) await db.insertInto('technology_aliases').values(ap).onConflict((oc) => oc.column('alias').doNothing()).execute();
+    for (const ap of chunks(unique))
+      await db
+        .insertInto('technology_aliases')
+        .values(ap)
+        .onConflict((oc) => oc.column('alias').doNothing())
+        .execute();
   }
   return ids;
 }
 
 /** Replaces the technology links of the given articles. */
-export async function setArticleTechnologies(db: Db, links: Map<number, number[]>, replace: boolean): Promise<void> {
+export async function setArticleTechnologies(
+  db: Db,
+  links: Map<number, number[]>,
+  replace: boolean,
+): Promise<void> {
   const articleIds = [...links.keys()];
-  if (replace) for (const part of chunks(articleIds)) await db.deleteFrom('article_technologies').where('article_id', 'in', part).execute();
-  const rows = [...links].flatMap(([article_id, techs]) => [...new Set(techs)].map((technology_id) => ({ article_id, technology_id })));
+  if (replace)
+    for (const part of chunks(articleIds))
+      await db.deleteFrom('article_technologies').where('article_id', 'in', part).execute();
+  const rows = [...links].flatMap(([article_id, techs]) =>
+    [...new Set(techs)].map((technology_id) => ({ article_id, technology_id })),
+  );
   for (const part of chunks(rows, 500)) {
-    await db.insertInto('article_technologies').values(part).onConflict((oc) => oc.columns(['article_id', 'technology_id']).doNothing()).execute();
+    await db
+      .insertInto('article_technologies')
+      .values(part)
+      .onConflict((oc) => oc.columns(['article_id', 'technology_id']).doNothing())
+      .execute();
   }
 }
 

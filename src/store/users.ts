@@ -20,10 +20,25 @@ export function findUserById(db: Db, id: number): Promise<User | undefined> {
  * Inserts a user whose watermark starts at the newest change, so that a new user is never sent
  * changes detected before they existed. Returns undefined when the address is already taken.
  */
-export type NewUser = Pick<UserTable, 'email' | 'created_at'> & Partial<Pick<UserTable, 'password_hash' | 'confirmed_at' | 'is_admin' | 'time_zone' | 'digest_hour' | 'cadence' | 'include_minor'>>;
+export type NewUser = Pick<UserTable, 'email' | 'created_at'> &
+  Partial<
+    Pick<
+      UserTable,
+      | 'password_hash'
+      | 'confirmed_at'
+      | 'is_admin'
+      | 'time_zone'
+      | 'digest_hour'
+      | 'cadence'
+      | 'include_minor'
+    >
+  >;
 
 export async function insertUser(db: Db, row: NewUser): Promise<User | undefined> {
-  const latest = await db.selectFrom('changes').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+  const latest = await db
+    .selectFrom('changes')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
   const values: Insertable<UserTable> = {
     password_hash: null,
     confirmed_at: null,
@@ -72,8 +87,17 @@ export async function insertSession(db: Db, row: Session): Promise<void> {
 }
 
 /** The live session with this id hash and its user. */
-export async function findLiveSession(db: Db, idHash: string, nowIso: string): Promise<{ session: Session; user: User } | undefined> {
-  const session = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).where('expires_at', '>', nowIso).executeTakeFirst();
+export async function findLiveSession(
+  db: Db,
+  idHash: string,
+  nowIso: string,
+): Promise<{ session: Session; user: User } | undefined> {
+  const session = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id_hash', '=', idHash)
+    .where('expires_at', '>', nowIso)
+    .executeTakeFirst();
   if (!session) return undefined;
   const user = await findUserById(db, session.user_id);
   return user ? { session, user } : undefined;
@@ -115,10 +139,15 @@ export async function claimToken(db: Db, hash: string, nowIso: string): Promise<
 
 /** Voids every unused token of one purpose for a user (a new link replaces the old ones). */
 export async function voidTokens(db: Db, userId: number, purpose: string, nowIso: string): Promise<void> {
-  await db.updateTable('tokens').set({ used_at: nowIso }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+  await db
+    .updateTable('tokens')
+    .set({ used_at: nowIso })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }
 
 export async function deleteStaleTokens(db: Db, beforeIso: string): Promise<void> {
   await db.deleteFrom('tokens').where('expires_at', '<', beforeIso).execute();
 }
-

@@ -9,7 +9,10 @@ import { sql, type Kysely } from 'kysely';
 import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
 
-export async function writeTransaction<T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(
+  db: Kysely<Database>,
+  fn: (tx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
   if (dialectOf(db) === 'postgres') return db.transaction().execute(fn);
   return db.connection().execute(async (conn) => {
     await sql`BEGIN IMMEDIATE`.execute(conn);

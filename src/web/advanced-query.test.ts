@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { format, parse } from '../query/index.ts';
-import { AdvancedFormError, emptyForm, formToText, queryToForm, type AdvancedForm } from './advanced-query.ts';
+import {
+  AdvancedFormError,
+  emptyForm,
+  formToText,
+  queryToForm,
+  type AdvancedForm,
+} from './advanced-query.ts';
 
 const form = (fields: Partial<AdvancedForm>): AdvancedForm => ({ ...emptyForm(), ...fields });
 
@@ -20,7 +26,17 @@ const FORMS: Partial<AdvancedForm>[] = [
   { from: '2023-01-01' },
   { to: '2023-12-31' },
   { from: '2022-12-01', to: '2023-01-31' },
-  { all: 'socket', exact: 'error 10048', any: 'bind listen', none: 'linux', product: 'Windows 2000 Server', keyword: 'kbapi', kb: '307175', from: '2001-01-01', to: '2007-03-01' },
+  {
+    all: 'socket',
+    exact: 'error 10048',
+    any: 'bind listen',
+    none: 'linux',
+    product: 'Windows 2000 Server',
+    keyword: 'kbapi',
+    kb: '307175',
+    from: '2001-01-01',
+    to: '2007-03-01',
+  },
   { all: "don't v1.2.3 0x80070005 Windows-10" },
   { query: 'title:error' },
   { all: 'outlook', query: '(a b) OR c' },
@@ -45,13 +61,22 @@ describe('web: advanced search form and query language', () => {
   });
 
   it('builds the expected query text', () => {
-    assert.equal(formToText(form({ all: 'winsock bind', exact: ' listening   socket ', none: 'linux' })), 'winsock bind "listening socket" -linux');
+    assert.equal(
+      formToText(form({ all: 'winsock bind', exact: ' listening   socket ', none: 'linux' })),
+      'winsock bind "listening socket" -linux',
+    );
     assert.equal(formToText(form({ any: 'a b c' })), 'a OR b OR c');
     assert.equal(formToText(form({ any: 'single' })), 'single');
-    assert.equal(formToText(form({ product: 'Windows Server 2019', keyword: 'kbWinsock' })), 'product:"Windows Server 2019" keyword:kbWinsock');
+    assert.equal(
+      formToText(form({ product: 'Windows Server 2019', keyword: 'kbWinsock' })),
+      'product:"Windows Server 2019" keyword:kbWinsock',
+    );
     assert.equal(formToText(form({ kb: 'KB307175' })), 'kb:307175');
     assert.equal(formToText(form({ kb: 'q0307175' })), 'kb:307175');
-    assert.equal(formToText(form({ from: '2023-01-01', to: '2023-02-01' })), 'updated:>=2023-01-01 updated:<=2023-02-01');
+    assert.equal(
+      formToText(form({ from: '2023-01-01', to: '2023-02-01' })),
+      'updated:>=2023-01-01 updated:<=2023-02-01',
+    );
     assert.equal(formToText(form({ all: 'a OR b' })), 'a or b', 'operator words in a words field stay words');
     assert.equal(formToText(emptyForm()), '');
   });
@@ -59,11 +84,21 @@ describe('web: advanced search form and query language', () => {
   it('moves terms typed in the query box to their own field', () => {
     const text = formToText(form({ query: 'winsock product:windows "a phrase"' }));
     assert.equal(text, 'winsock "a phrase" product:windows');
-    assert.deepEqual(queryToForm(parse(text)), { form: form({ all: 'winsock', exact: 'a phrase', product: 'windows' }), rest: false });
+    assert.deepEqual(queryToForm(parse(text)), {
+      form: form({ all: 'winsock', exact: 'a phrase', product: 'windows' }),
+      rest: false,
+    });
   });
 
   it('keeps what no field can express in the query box, and says so', () => {
-    for (const q of ['(a b) OR c', '-"x y"', 'updated:>2020-01-01', 'title:error', 'a (b OR -c)', 'reviewed:2021-01-01']) {
+    for (const q of [
+      '(a b) OR c',
+      '-"x y"',
+      'updated:>2020-01-01',
+      'title:error',
+      'a (b OR -c)',
+      'reviewed:2021-01-01',
+    ]) {
       const { form: f, rest } = queryToForm(parse(q));
       assert.equal(rest, true, q);
       assert.equal(format(parse(formToText(f))), format(parse(q)), q);
@@ -81,7 +116,8 @@ describe('web: advanced search form and query language', () => {
     for (const [fields, field, message] of cases) {
       assert.throws(
         () => formToText(form(fields)),
-        (err: unknown) => err instanceof AdvancedFormError && err.field === field && message.test(err.message),
+        (err: unknown) =>
+          err instanceof AdvancedFormError && err.field === field && message.test(err.message),
         JSON.stringify(fields),
       );
     }

@@ -26,15 +26,40 @@ export interface AdvancedForm {
   query: string;
 }
 
-export const FORM_FIELDS: readonly (keyof AdvancedForm)[] = ['all', 'exact', 'any', 'none', 'product', 'keyword', 'kb', 'from', 'to', 'query'];
+export const FORM_FIELDS: readonly (keyof AdvancedForm)[] = [
+  'all',
+  'exact',
+  'any',
+  'none',
+  'product',
+  'keyword',
+  'kb',
+  'from',
+  'to',
+  'query',
+];
 
 export function emptyForm(): AdvancedForm {
-  return { all: '', exact: '', any: '', none: '', product: '', keyword: '', kb: '', from: '', to: '', query: '' };
+  return {
+    all: '',
+    exact: '',
+    any: '',
+    none: '',
+    product: '',
+    keyword: '',
+    kb: '',
+    from: '',
+    to: '',
+    query: '',
+  };
 }
 
 /** A form field that cannot become part of a query. */
 export class AdvancedFormError extends Error {
-  constructor(readonly field: keyof AdvancedForm, message: string) {
+  constructor(
+    readonly field: keyof AdvancedForm,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -45,7 +70,10 @@ const OPERATORS = new Set(['OR', 'AND', 'NOT']);
 
 /** The words of a field; operator words are lowercased so they stay words (search ignores case). */
 function words(text: string): Query[] {
-  return (text.match(WORD) ?? []).map((w) => ({ kind: 'word', text: OPERATORS.has(w) ? w.toLowerCase() : w }));
+  return (text.match(WORD) ?? []).map((w) => ({
+    kind: 'word',
+    text: OPERATORS.has(w) ? w.toLowerCase() : w,
+  }));
 }
 
 function isWholeWord(text: string): boolean {
@@ -84,7 +112,11 @@ export function labelOf(field: keyof AdvancedForm): string {
 function dateTerm(field: 'from' | 'to', text: string): Query | null {
   const value = text.trim();
   if (!value) return null;
-  if (!isDate(value)) throw new AdvancedFormError(field, `${LABELS[field]}: "${value}" is not a date; use YYYY-MM-DD, such as 2023-01-31.`);
+  if (!isDate(value))
+    throw new AdvancedFormError(
+      field,
+      `${LABELS[field]}: "${value}" is not a date; use YYYY-MM-DD, such as 2023-01-31.`,
+    );
   return { kind: 'date', field: 'updated', op: field === 'from' ? '>=' : '<=', date: value };
 }
 
@@ -92,7 +124,11 @@ function kbTerm(text: string): Query | null {
   const value = text.trim();
   if (!value) return null;
   const m = /^(?:kb|q)?\s*0*(\d{1,9})$/i.exec(value);
-  if (!m || Number(m[1]) === 0) throw new AdvancedFormError('kb', `${LABELS.kb}: "${value}" is not a KB number; use digits such as 307175 (KB307175 and Q307175 work too).`);
+  if (!m || Number(m[1]) === 0)
+    throw new AdvancedFormError(
+      'kb',
+      `${LABELS.kb}: "${value}" is not a KB number; use digits such as 307175 (KB307175 and Q307175 work too).`,
+    );
   return { kind: 'field', field: 'kb', text: String(Number(m[1])), quoted: false };
 }
 
@@ -102,7 +138,8 @@ function queryTerms(text: string): Query[] {
     const q = parse(text);
     return q.kind === 'and' ? q.terms : [q];
   } catch (err) {
-    if (err instanceof QueryError) throw new AdvancedFormError('query', `${LABELS.query}: ${err.message.replace(/^query: /, '')}.`);
+    if (err instanceof QueryError)
+      throw new AdvancedFormError('query', `${LABELS.query}: ${err.message.replace(/^query: /, '')}.`);
     throw err;
   }
 }
@@ -116,7 +153,13 @@ function formTerms(form: AdvancedForm): Query[] {
   if (any.length === 1) terms.push(any[0]);
   if (any.length > 1) terms.push({ kind: 'or', terms: any });
   for (const w of words(form.none)) terms.push({ kind: 'not', term: w });
-  for (const t of [fieldTerm('product', form.product), fieldTerm('keyword', form.keyword), kbTerm(form.kb), dateTerm('from', form.from), dateTerm('to', form.to)]) {
+  for (const t of [
+    fieldTerm('product', form.product),
+    fieldTerm('keyword', form.keyword),
+    kbTerm(form.kb),
+    dateTerm('from', form.from),
+    dateTerm('to', form.to),
+  ]) {
     if (t) terms.push(t);
   }
   return [...terms, ...queryTerms(form.query)];
@@ -159,9 +202,16 @@ export function queryToForm(q: Query): { form: AdvancedForm; rest: boolean } {
   for (const t of q.kind === 'and' ? q.terms : [q]) {
     if (isWord(t) && !OPERATORS.has(t.text)) all.push(t.text);
     else if (t.kind === 'phrase' && !form.exact) form.exact = t.text;
-    else if (t.kind === 'or' && !form.any && t.terms.every((x) => isWord(x) && !OPERATORS.has(x.text))) form.any = t.terms.map((x) => (x as { text: string }).text).join(' ');
+    else if (t.kind === 'or' && !form.any && t.terms.every((x) => isWord(x) && !OPERATORS.has(x.text)))
+      form.any = t.terms.map((x) => (x as { text: string }).text).join(' ');
     else if (t.kind === 'not' && isWord(t.term) && !OPERATORS.has(t.term.text)) none.push(t.term.text);
-    else if (t.kind === 'field' && (t.field === 'product' || t.field === 'keyword') && !form[t.field] && t.quoted === !isWholeWord(t.text)) form[t.field] = t.text;
+    else if (
+      t.kind === 'field' &&
+      (t.field === 'product' || t.field === 'keyword') &&
+      !form[t.field] &&
+      t.quoted === !isWholeWord(t.text)
+    )
+      form[t.field] = t.text;
     else if (t.kind === 'field' && t.field === 'kb' && !form.kb) form.kb = t.text;
     else if (t.kind === 'date' && t.field === 'updated' && t.op === '>=' && !form.from) form.from = t.date;
     else if (t.kind === 'date' && t.field === 'updated' && t.op === '<=' && !form.to) form.to = t.date;

@@ -36,7 +36,13 @@ export function secureCookies(ctx: Context): boolean {
 }
 
 /** Sets an httpOnly, SameSite=Lax cookie for the whole site (Secure behind https). */
-export function setCookie(ctx: Context, reply: FastifyReply, name: string, value: string, opts: CookieOptions = {}): void {
+export function setCookie(
+  ctx: Context,
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  opts: CookieOptions = {},
+): void {
   const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
   if (opts.maxAge !== undefined) parts.push(`Max-Age=${Math.max(0, Math.floor(opts.maxAge))}`);
   if (opts.maxAge === 0) parts.push('Expires=Thu, 01 Jan 1970 00:00:00 GMT');

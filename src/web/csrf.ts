@@ -43,10 +43,11 @@ export function anonymousCsrfToken(ctx: Context, req: FastifyRequest, reply: Fas
 
 /** The hidden form field carrying a token. */
 export function csrfInput(token: string): SafeHtml {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`;
 }
 
-const REFUSED = 'This form has expired or did not come from this site (missing or wrong security token), so nothing was changed. Go back, reload the page and send the form again.';
+const REFUSED =
+  'This form has expired or did not come from this site (missing or wrong security token), so nothing was changed. Go back, reload the page and send the form again.';
 
 function submitted(body: unknown): string {
   const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[CSRF_FIELD] : undefined;
@@ -57,7 +58,8 @@ function submitted(body: unknown): string {
 export function checkAnonymousCsrf(ctx: Context, req: FastifyRequest, body: unknown): void {
   const token = submitted(body);
   const nonce = readCookie(req, CSRF_COOKIE);
-  if (!token || !nonce || !COOKIE_SHAPE.test(nonce) || !same(token, sign(ctx, nonce))) throw new HttpError(403, 'csrf', REFUSED);
+  if (!token || !nonce || !COOKIE_SHAPE.test(nonce) || !same(token, sign(ctx, nonce)))
+    throw new HttpError(403, 'csrf', REFUSED);
 }
 
 /** Throws 403 unless the body carries the signed-in session's token. */

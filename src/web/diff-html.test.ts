@@ -4,7 +4,10 @@ import { renderDiff } from './diff-html.ts';
 
 describe('web: revision diffs', () => {
   it('marks changed words inside changed lines', () => {
-    const d = renderDiff('Intro.\nUse SO_REUSEADDR on the listener.\nEnd.', 'Intro.\nUse SO_EXCLUSIVEADDRUSE on the listener.\nEnd.');
+    const d = renderDiff(
+      'Intro.\nUse SO_REUSEADDR on the listener.\nEnd.',
+      'Intro.\nUse SO_EXCLUSIVEADDRUSE on the listener.\nEnd.',
+    );
     assert.ok(d.changed);
     assert.match(d.html.value, /<del>SO_REUSEADDR<\/del>/);
     assert.match(d.html.value, /<ins>SO_EXCLUSIVEADDRUSE<\/ins>/);

@@ -35,9 +35,17 @@ function unchanged(value: string, first: boolean, last: boolean): SafeHtml {
   const tail = last ? 0 : CONTEXT_LINES;
   if (ls.length <= head + tail + 1) return html`${value}`;
   const hidden = ls.length - head - tail;
-  const before = ls.slice(0, head).map((l) => `${l}\n`).join('');
-  const after = ls.slice(ls.length - tail).map((l) => `${l}\n`).join('');
-  return html`${before}<span class="skip">… ${hidden.toLocaleString('en-US')} unchanged line${hidden === 1 ? '' : 's'} …</span>${after}`;
+  const before = ls
+    .slice(0, head)
+    .map((l) => `${l}\n`)
+    .join('');
+  const after = ls
+    .slice(ls.length - tail)
+    .map((l) => `${l}\n`)
+    .join('');
+  return html`${before}<span class="skip"
+      >… ${hidden.toLocaleString('en-US')} unchanged line${hidden === 1 ? '' : 's'} …</span
+    >${after}`;
 }
 
 function changedBlock(removed: string, added: string, counts: { added: number; removed: number }): SafeHtml {
@@ -81,5 +89,10 @@ export function renderDiff(before: string, after: string): RenderedDiff {
     }
   }
   const changed = parts.some((p) => p.added || p.removed);
-  return { html: html`<div class="diff">${out}</div>`, wordsAdded: counts.added, wordsRemoved: counts.removed, changed };
+  return {
+    html: html`<div class="diff">${out}</div>`,
+    wordsAdded: counts.added,
+    wordsRemoved: counts.removed,
+    changed,
+  };
 }

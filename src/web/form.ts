@@ -28,7 +28,10 @@ export function formBody(req: FastifyRequest): Form {
 export function field(form: Form, name: string, label = name): string {
   const v = Object.hasOwn(form, name) ? form[name] : '';
   if (typeof v !== 'string') throw badRequest(`${label}: expected a single text value; nothing was changed.`);
-  if (v.length > FIELD_MAX) throw badRequest(`${label}: too long (${v.length} characters, at most ${FIELD_MAX}); nothing was changed.`);
+  if (v.length > FIELD_MAX)
+    throw badRequest(
+      `${label}: too long (${v.length} characters, at most ${FIELD_MAX}); nothing was changed.`,
+    );
   return v;
 }
 
@@ -67,8 +70,18 @@ export function noticeBox(message: string | undefined): SafeHtml | '' {
 }
 
 /** Sends a full page; account pages are personal, never cached. */
-export function sendPage(reply: FastifyReply, status: number, title: string, body: SafeHtml, current: CurrentUser | null = null): FastifyReply {
-  return reply.code(status).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(page({ title, body, user: navUser(current) }));
+export function sendPage(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  body: SafeHtml,
+  current: CurrentUser | null = null,
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('Cache-Control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(page({ title, body, user: navUser(current) }));
 }
 
 /** A 303 redirect (after a successful POST). */
@@ -85,4 +98,3 @@ export function localPath(next: string | undefined): string {
 export function clientIp(req: FastifyRequest): string {
   return req.ip || 'unknown';
 }
-

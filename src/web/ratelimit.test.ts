@@ -18,7 +18,16 @@ for (const dialect of DIALECTS) {
       const limit = { bucket: 'test:a', max: 3, windowSeconds: 60 };
       const results = [];
       for (let i = 0; i < 5; i++) results.push(await hit(t.ctx, limit));
-      assert.deepEqual(results.map((r) => [r.count, r.allowed]), [[1, true], [2, true], [3, true], [4, false], [5, false]]);
+      assert.deepEqual(
+        results.map((r) => [r.count, r.allowed]),
+        [
+          [1, true],
+          [2, true],
+          [3, true],
+          [4, false],
+          [5, false],
+        ],
+      );
       assert.equal(results[4].retryAfter, 60);
       t.clock.advance(30_000);
       assert.equal((await hit(t.ctx, limit)).retryAfter, 30);
@@ -34,8 +43,13 @@ for (const dialect of DIALECTS) {
       const store = openStore(t.ctx.store.url);
       try {
         const other: Context = { ...t.ctx, store };
-        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => hit(i % 2 ? other : t.ctx, limit)));
-        assert.deepEqual(results.map((r) => r.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => hit(i % 2 ? other : t.ctx, limit)),
+        );
+        assert.deepEqual(
+          results.map((r) => r.count).sort((a, b) => a - b),
+          Array.from({ length: 20 }, (_, i) => i + 1),
+        );
         assert.equal(results.filter((r) => r.allowed).length, 10);
       } finally {
         await store.close();

@@ -64,7 +64,12 @@ function wait(seconds: number): string {
  * Counts a hit on every bucket; if any is over its limit, sets Retry-After and throws a 429
  * with a message saying what to do. `what` names the action ("login attempts").
  */
-export async function enforce(ctx: Context, reply: FastifyReply, what: string, limits: Limit[]): Promise<void> {
+export async function enforce(
+  ctx: Context,
+  reply: FastifyReply,
+  what: string,
+  limits: Limit[],
+): Promise<void> {
   let worst = 0;
   for (const limit of limits) {
     const r = await hit(ctx, limit);
@@ -72,7 +77,11 @@ export async function enforce(ctx: Context, reply: FastifyReply, what: string, l
   }
   if (worst > 0) {
     reply.header('Retry-After', String(worst));
-    throw new HttpError(429, 'rate_limited', `Too many ${what} in a short time. Please wait ${wait(worst)} and try again.`);
+    throw new HttpError(
+      429,
+      'rate_limited',
+      `Too many ${what} in a short time. Please wait ${wait(worst)} and try again.`,
+    );
   }
 }
 

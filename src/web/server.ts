@@ -33,12 +33,17 @@ export function buildServer(ctx: Context): FastifyInstance {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) return sendError(req, reply, err.status, err.code, err.message);
     const status = (err as FastifyError).statusCode;
-    if (status && status >= 400 && status < 500) return sendError(req, reply, status, (err as FastifyError).code ?? 'bad_request', err.message);
+    if (status && status >= 400 && status < 500)
+      return sendError(req, reply, status, (err as FastifyError).code ?? 'bad_request', err.message);
     ctx.log.error(`web: ${req.method} ${req.url}: ${err.stack ?? err.message}`);
     return sendError(req, reply, 500, 'internal', 'Something went wrong on our side.');
   });
-  app.setNotFoundHandler((req, reply) => sendError(req, reply, 404, 'not_found', `Nothing here: ${req.url.split('?')[0]}`));
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+  app.setNotFoundHandler((req, reply) =>
+    sendError(req, reply, 404, 'not_found', `Nothing here: ${req.url.split('?')[0]}`),
+  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
   registerRoutes(app, ctx);
   return app;
 }
@@ -54,7 +59,9 @@ export async function listen(app: FastifyInstance, host: string, port: number): 
     return await app.listen({ host, port, exclusive: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new PortInUseError(`port ${port} on ${host} is already in use (EADDRINUSE): another kbwatch or another program is listening there; stop it or choose another port with --port or KBWATCH_PORT`);
+      throw new PortInUseError(
+        `port ${port} on ${host} is already in use (EADDRINUSE): another kbwatch or another program is listening there; stop it or choose another port with --port or KBWATCH_PORT`,
+      );
     }
     throw err;
   }

@@ -14,7 +14,12 @@ describe('web: sessions and roles', () => {
   let app: FastifyInstance;
   before(async () => {
     const t = await accountsContext('sqlite');
-    await addUser(t.ctx, { email: 'admin@example.com', password: 'admin password', confirmed: true, admin: true });
+    await addUser(t.ctx, {
+      email: 'admin@example.com',
+      password: 'admin password',
+      confirmed: true,
+      admin: true,
+    });
     await addUser(t.ctx, { email: 'user@example.com', password: 'user password', confirmed: true });
     app = buildServer(t.ctx);
     // A stand-in for an admin page, using the helper the way admin pages do.
@@ -55,9 +60,13 @@ describe('web: sessions and roles', () => {
 
   it('redirects after login only to local paths', async () => {
     assert.equal(localPath('/account/email'), '/account/email');
-    for (const bad of ['//evil.example', 'https://evil.example', '/\\evil.example', '', undefined, 'account']) assert.equal(localPath(bad), '/account', String(bad));
+    for (const bad of ['//evil.example', 'https://evil.example', '/\\evil.example', '', undefined, 'account'])
+      assert.equal(localPath(bad), '/account', String(bad));
     const b = w.browser();
-    const r = await b.submit('/login?next=//evil.example/x', '/login', { email: 'admin@example.com', password: 'admin password' });
+    const r = await b.submit('/login?next=//evil.example/x', '/login', {
+      email: 'admin@example.com',
+      password: 'admin password',
+    });
     assert.equal(r.location, '/account');
   });
 });

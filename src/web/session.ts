@@ -23,7 +23,9 @@ const cache = new WeakMap<FastifyRequest, Promise<CurrentUser | null>>();
 export function currentUser(ctx: Context, req: FastifyRequest): Promise<CurrentUser | null> {
   let p = cache.get(req);
   if (!p) {
-    p = sessionFor(ctx, readCookie(req, SESSION_COOKIE)).then((s) => (s ? { user: s.user, csrf: s.session.csrf } : null));
+    p = sessionFor(ctx, readCookie(req, SESSION_COOKIE)).then((s) =>
+      s ? { user: s.user, csrf: s.session.csrf } : null,
+    );
     cache.set(req, p);
   }
   return p;
@@ -31,13 +33,19 @@ export function currentUser(ctx: Context, req: FastifyRequest): Promise<CurrentU
 
 export async function requireUser(ctx: Context, req: FastifyRequest): Promise<CurrentUser> {
   const current = await currentUser(ctx, req);
-  if (!current) throw new HttpError(401, 'login_required', 'You are not logged in (or your session has ended): log in at /login and try again.');
+  if (!current)
+    throw new HttpError(
+      401,
+      'login_required',
+      'You are not logged in (or your session has ended): log in at /login and try again.',
+    );
   return current;
 }
 
 export async function requireAdmin(ctx: Context, req: FastifyRequest): Promise<CurrentUser> {
   const current = await requireUser(ctx, req);
-  if (current.user.is_admin !== 1) throw new HttpError(403, 'forbidden', 'This page is for administrators only.');
+  if (current.user.is_admin !== 1)
+    throw new HttpError(403, 'forbidden', 'This page is for administrators only.');
   return current;
 }
 

@@ -19,7 +19,10 @@ function load(name: string, type: string): Asset {
   try {
     body = readFileSync(file);
   } catch (err) {
-    throw new Error(`web: unable to read static asset ${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(
+      `web: unable to read static asset ${name}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
   const version = createHash('sha256').update(body).digest('base64url').slice(0, 16);
   return { body, type, etag: `"${version}"`, version };

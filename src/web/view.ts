@@ -9,7 +9,9 @@ import type { PageCache } from './page-cache.ts';
 
 /** The site path of an article: `/kb/<number>`, or `/a/<path>` for articles without one. */
 export function articleHref(a: { kb: number | null; path: string }): string {
-  return a.kb ? `/kb/${a.kb}` : `/a/${a.path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/')}`;
+  return a.kb
+    ? `/kb/${a.kb}`
+    : `/a/${a.path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** The query text for one technology (`tech:slug`, quoted when the slug is not one word). */
@@ -36,7 +38,20 @@ export function searchHref(p: SearchParams): string {
   return `/search?${params.toString()}`;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** `2007-03-01…` → `March 1, 2007`, as the classic KB wrote dates; '' for nothing. */
 export function longDate(iso: string | null | undefined): string {
@@ -51,7 +66,8 @@ export function timeTag(iso: string | null | undefined): SafeHtml | '' {
 }
 
 export function changeBadge(kind: string, minor = false): SafeHtml {
-  return html`<span class="badge ${kind}">${kind}</span>${minor ? html`<span class="badge minor">minor</span>` : ''}`;
+  return html`<span class="badge ${kind}">${kind}</span
+    >${minor ? html`<span class="badge minor">minor</span>` : ''}`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -79,7 +95,13 @@ export function sendHtml(reply: FastifyReply, opts: PageOptions, send: SendOptio
  * Sends a page that is the same for every anonymous visitor, rendered once per `key` (which
  * must name everything the page shows, such as the newest change id).
  */
-export async function sendShared(reply: FastifyReply, cache: PageCache, key: string, build: () => Promise<PageOptions>, send: SendOptions = {}): Promise<FastifyReply> {
+export async function sendShared(
+  reply: FastifyReply,
+  cache: PageCache,
+  key: string,
+  build: () => Promise<PageOptions>,
+  send: SendOptions = {},
+): Promise<FastifyReply> {
   let text = cache.get(key);
   if (text === undefined) {
     text = page(await build());

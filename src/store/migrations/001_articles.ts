@@ -127,7 +127,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('technology_id', 'integer', (c) => c.notNull().references('technologies.id'))
     .addPrimaryKeyConstraint('article_technologies_pk', ['article_id', 'technology_id'])
     .execute();
-  await db.schema.createIndex('article_technologies_tech').on('article_technologies').columns(['technology_id', 'article_id']).execute();
+  await db.schema
+    .createIndex('article_technologies_tech')
+    .on('article_technologies')
+    .columns(['technology_id', 'article_id'])
+    .execute();
 
   // Full-text index: FTS5 on SQLite (rowid = article id), a weighted tsvector on PostgreSQL.
   if (pg) {
@@ -144,6 +148,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
     await sql`CREATE INDEX article_fts_tsv ON article_fts USING gin (tsv)`.execute(db);
   } else {
-    await sql`CREATE VIRTUAL TABLE article_fts USING fts5(title, description, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(db);
+    await sql`CREATE VIRTUAL TABLE article_fts USING fts5(title, description, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
   }
 }

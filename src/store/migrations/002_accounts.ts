@@ -51,7 +51,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('subscriptions_user').on('subscriptions').column('user_id').execute();
-  await db.schema.createIndex('subscriptions_technology').on('subscriptions').column('technology_id').execute();
+  await db.schema
+    .createIndex('subscriptions_technology')
+    .on('subscriptions')
+    .column('technology_id')
+    .execute();
 
   await withId(db, db.schema.createTable('digests'))
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -76,7 +80,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sent_at', 'text')
     .addUniqueConstraint('digests_user_period', ['user_id', 'period'])
     .execute();
-  await db.schema.createIndex('digests_status').on('digests').columns(['status', 'next_attempt_at']).execute();
+  await db.schema
+    .createIndex('digests_status')
+    .on('digests')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
 
   await db.schema
     .createTable('rate_limits')

@@ -17,6 +17,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('ip_hash', 'text', (c) => c.notNull().defaultTo(''))
     .execute();
-  await db.schema.createIndex('feedback_article').on('feedback').columns(['article_id', 'status', 'id']).execute();
+  await db.schema
+    .createIndex('feedback_article')
+    .on('feedback')
+    .columns(['article_id', 'status', 'id'])
+    .execute();
   await db.schema.createIndex('feedback_status').on('feedback').columns(['status', 'id']).execute();
 }

@@ -7,8 +7,23 @@ import { GitFixture, article } from '../../../test/git-fixture.ts';
 import { csrfOf } from '../../../test/browser.ts';
 import { scansStarted } from './scan-now.ts';
 
-const PAGES = ['/admin', '/admin/sources', '/admin/scans', '/admin/outbox', '/admin/feedback', '/admin/users'];
-const FORMS = ['/admin/sources', '/admin/sources/1/scan', '/admin/sources/1/remove', '/admin/outbox/1/retry', '/admin/feedback/1/approve', '/admin/users/1/admin', '/admin/users/1/suppress'];
+const PAGES = [
+  '/admin',
+  '/admin/sources',
+  '/admin/scans',
+  '/admin/outbox',
+  '/admin/feedback',
+  '/admin/users',
+];
+const FORMS = [
+  '/admin/sources',
+  '/admin/sources/1/scan',
+  '/admin/sources/1/remove',
+  '/admin/outbox/1/retry',
+  '/admin/feedback/1/approve',
+  '/admin/users/1/admin',
+  '/admin/users/1/suppress',
+];
 
 for (const dialect of DIALECTS) {
   describe(`web: admin access and sources (${dialect})`, { skip: await skipReason(dialect) }, () => {
@@ -38,11 +53,20 @@ for (const dialect of DIALECTS) {
       for (const path of FORMS) {
         assert.equal((await t.anonymous.post(path, { on: '1' })).status, 401, path);
         assert.equal((await t.member.post(path, { _csrf: memberToken, on: '1' })).status, 403, path);
-        const forged = await t.admin.post(path, { _csrf: 'forged', on: '1', kind: 'git', location: 'file:///tmp/x' });
+        const forged = await t.admin.post(path, {
+          _csrf: 'forged',
+          on: '1',
+          kind: 'git',
+          location: 'file:///tmp/x',
+        });
         assert.equal(forged.status, 403, path);
         assert.match(forged.text, /security token/);
       }
-      assert.equal(await t.ctx.store.db.selectFrom('sources').select('id').executeTakeFirst(), undefined, 'nothing was added');
+      assert.equal(
+        await t.ctx.store.db.selectFrom('sources').select('id').executeTakeFirst(),
+        undefined,
+        'nothing was added',
+      );
     });
 
     it('adds a git source, scans it now in the background, shows its status and removes it', async () => {
@@ -51,13 +75,27 @@ for (const dialect of DIALECTS) {
       repo.write('support/net/dns.md', article({ title: 'DNS client cache', kb: 318803 }));
       repo.commit('day 1');
 
-      const bad = await t.admin.submit('/admin/sources', '/admin/sources', { kind: 'git', name: 'fixture', location: 'ext::sh -c evil', path: '' });
+      const bad = await t.admin.submit('/admin/sources', '/admin/sources', {
+        kind: 'git',
+        name: 'fixture',
+        location: 'ext::sh -c evil',
+        path: '',
+      });
       assert.equal(bad.status, 400);
       assert.match(bad.text, /git URL must use https, ssh or file/);
 
-      const added = await t.admin.submit('/admin/sources', '/admin/sources', { kind: 'git', name: 'fixture', location: repo.url, path: 'support/' });
+      const added = await t.admin.submit('/admin/sources', '/admin/sources', {
+        kind: 'git',
+        name: 'fixture',
+        location: repo.url,
+        path: 'support/',
+      });
       assert.equal(added.status, 303);
-      const source = await t.ctx.store.db.selectFrom('sources').selectAll().where('name', '=', 'fixture').executeTakeFirstOrThrow();
+      const source = await t.ctx.store.db
+        .selectFrom('sources')
+        .selectAll()
+        .where('name', '=', 'fixture')
+        .executeTakeFirstOrThrow();
       let page = await t.admin.get('/admin/sources?done=added');
       assert.match(page.text, /never scanned/);
       assert.match(page.text, /The source was added/);
@@ -67,7 +105,10 @@ for (const dialect of DIALECTS) {
       assert.equal(scan.location, '/admin/sources?done=scan');
       await scansStarted();
       const articles = await t.ctx.store.db.selectFrom('articles').select('kb').orderBy('kb').execute();
-      assert.deepEqual(articles.map((a) => a.kb), [127144, 318803]);
+      assert.deepEqual(
+        articles.map((a) => a.kb),
+        [127144, 318803],
+      );
       page = await t.admin.get('/admin/sources');
       assert.match(page.text, /<td>ok<\/td>/);
       assert.match(page.text, /2024-02-01 12:00/);
@@ -81,7 +122,11 @@ for (const dialect of DIALECTS) {
 
       const removed = await t.admin.submit('/admin/sources', `/admin/sources/${source.id}/remove`, {});
       assert.equal(removed.status, 303);
-      const after = await t.ctx.store.db.selectFrom('sources').select(['enabled']).where('id', '=', source.id).executeTakeFirstOrThrow();
+      const after = await t.ctx.store.db
+        .selectFrom('sources')
+        .select(['enabled'])
+        .where('id', '=', source.id)
+        .executeTakeFirstOrThrow();
       assert.equal(after.enabled, 0);
       assert.doesNotMatch((await t.admin.get('/admin/sources')).text, /Scan now/);
     });

@@ -16,11 +16,17 @@ describe('web: admin chart of changes per day', () => {
     assert.equal(doc.svg['@role'], 'img');
     assert.equal(doc.svg['@aria-labelledby'], 'chart-title chart-desc');
     assert.equal(doc.svg.title['#text'], 'Changes per day by kind, last 3 days');
-    assert.match(doc.svg.desc['#text'], /^3 days from 2024-01-20 to 2024-01-22: 3 new, 47 updated, 1,330 metadata, 226 moved, 0 removed\.$/);
+    assert.match(
+      doc.svg.desc['#text'],
+      /^3 days from 2024-01-20 to 2024-01-22: 3 new, 47 updated, 1,330 metadata, 226 moved, 0 removed\.$/,
+    );
   });
 
   it('stacks one bar segment per kind present on a day, each with its own <title>', () => {
-    const bars = [...svg.matchAll(/<rect class="bar (\w+)"[^>]*><title>([^<]+)<\/title>/g)].map((m) => [m[1], m[2]]);
+    const bars = [...svg.matchAll(/<rect class="bar (\w+)"[^>]*><title>([^<]+)<\/title>/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
     assert.deepEqual(bars, [
       ['new', '2024-01-20: 3 new'],
       ['updated', '2024-01-20: 5 updated'],
@@ -39,6 +45,9 @@ describe('web: admin chart of changes per day', () => {
   });
 
   it('escapes what it prints and survives an empty range', () => {
-    assert.match(changesChart([], '<b>t</b>').value, /<title id="chart-title">&lt;b&gt;t&lt;\/b&gt;<\/title>/);
+    assert.match(
+      changesChart([], '<b>t</b>').value,
+      /<title id="chart-title">&lt;b&gt;t&lt;\/b&gt;<\/title>/,
+    );
   });
 });

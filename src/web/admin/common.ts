@@ -20,7 +20,11 @@ export const ADMIN_SECTIONS = [
 ] as const;
 
 /** For GET pages: the admin, or null after redirecting an anonymous visitor to the login page. */
-export async function adminOrLogin(ctx: Context, req: FastifyRequest, reply: FastifyReply): Promise<CurrentUser | null> {
+export async function adminOrLogin(
+  ctx: Context,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<CurrentUser | null> {
   if (!(await currentUser(ctx, req))) {
     seeOther(reply, `/login?next=${encodeURIComponent(req.url)}`);
     return null;
@@ -29,7 +33,10 @@ export async function adminOrLogin(ctx: Context, req: FastifyRequest, reply: Fas
 }
 
 /** For POST forms: the admin (401/403 otherwise) and the form, its CSRF token checked. */
-export async function adminPost(ctx: Context, req: FastifyRequest): Promise<{ current: CurrentUser; body: Form }> {
+export async function adminPost(
+  ctx: Context,
+  req: FastifyRequest,
+): Promise<{ current: CurrentUser; body: Form }> {
   const current = await requireAdmin(ctx, req);
   const body = formBody(req);
   checkSessionCsrf(current, body);
@@ -37,14 +44,26 @@ export async function adminPost(ctx: Context, req: FastifyRequest): Promise<{ cu
 }
 
 /** A one-button form posting to `action` with the session's CSRF token. */
-export function actionButton(current: CurrentUser, action: string, label: string, extra: SafeHtml | '' = ''): SafeHtml {
-  return html`<form class="inline" method="post" action="${action}">${csrfInput(current.csrf)}${extra}<button type="submit">${label}</button></form>`;
+export function actionButton(
+  current: CurrentUser,
+  action: string,
+  label: string,
+  extra: SafeHtml | '' = '',
+): SafeHtml {
+  return html`<form class="inline" method="post" action="${action}">
+    ${csrfInput(current.csrf)}${extra}<button type="submit">${label}</button>
+  </form>`;
 }
 
 function nav(active: string): SafeHtml {
-  return html`<nav class="admin-nav" aria-label="Administration"><ul>${ADMIN_SECTIONS.map(
-    ([href, label]) => html`<li><a href="${href}"${href === active ? html` aria-current="page"` : ''}>${label}</a></li>`,
-  )}</ul></nav>`;
+  return html`<nav class="admin-nav" aria-label="Administration">
+    <ul>
+      ${ADMIN_SECTIONS.map(
+        ([href, label]) =>
+          html`<li><a href="${href}" ${href === active ? html` aria-current="page"` : ''}>${label}</a></li>`,
+      )}
+    </ul>
+  </nav>`;
 }
 
 /** Notices after a redirect (`?done=<code>`), by code, so no text comes from the URL. */
@@ -55,8 +74,23 @@ export function noticeFor(query: unknown, notices: Record<string, string>): Safe
 }
 
 /** Sends an admin page: never cached, the section marked in the navigation. */
-export function sendAdmin(reply: FastifyReply, current: CurrentUser, active: string, title: string, body: SafeHtml, status = 200): FastifyReply {
-  return sendPage(reply, status, `${title} – admin`, html`${nav(active)}<h1>${title}</h1>${body}`, current);
+export function sendAdmin(
+  reply: FastifyReply,
+  current: CurrentUser,
+  active: string,
+  title: string,
+  body: SafeHtml,
+  status = 200,
+): FastifyReply {
+  return sendPage(
+    reply,
+    status,
+    `${title} – admin`,
+    html`${nav(active)}
+      <h1>${title}</h1>
+      ${body}`,
+    current,
+  );
 }
 
 /** Short UTC time for tables: `2024-01-15 08:00`. */

@@ -5,13 +5,26 @@ import { listOutbox } from '../../deliver/outbox.ts';
 import type { Digest } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
 import { html } from '../html.ts';
-import { actionButton, adminOrLogin, adminPost, idOf, noticeFor, seeOther, sendAdmin, shortTime } from './common.ts';
+import {
+  actionButton,
+  adminOrLogin,
+  adminPost,
+  idOf,
+  noticeFor,
+  seeOther,
+  sendAdmin,
+  shortTime,
+} from './common.ts';
 
 const STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 const NOTICES = { retried: 'The digest is queued again; the next delivery run sends it.' };
 
 async function countsByStatus(ctx: Context): Promise<Map<string, number>> {
-  const rows = await ctx.store.db.selectFrom('digests').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  const rows = await ctx.store.db
+    .selectFrom('digests')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('status')
+    .execute();
   return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }
 
@@ -20,25 +33,64 @@ export function adminOutboxPage(ctx: Context): RouteHandlerMethod {
     const current = await adminOrLogin(ctx, req, reply);
     if (!current) return reply;
     const asked = (req.query as Record<string, unknown>).status;
-    const status = (STATUSES as readonly string[]).includes(asked as string) ? (asked as Digest['status']) : undefined;
-    const [rows, counts] = await Promise.all([listOutbox(ctx.store.db, { status, limit: 200 }), countsByStatus(ctx)]);
+    const status = (STATUSES as readonly string[]).includes(asked as string)
+      ? (asked as Digest['status'])
+      : undefined;
+    const [rows, counts] = await Promise.all([
+      listOutbox(ctx.store.db, { status, limit: 200 }),
+      countsByStatus(ctx),
+    ]);
     const tabs = html`<ul class="tabs">
-<li><a href="/admin/outbox"${status ? '' : html` aria-current="page"`}>All</a></li>
-${STATUSES.map((s) => html`<li><a href="/admin/outbox?status=${s}"${s === status ? html` aria-current="page"` : ''}>${s} (${counts.get(s) ?? 0})</a></li>`)}
-</ul>`;
+      <li><a href="/admin/outbox" ${status ? '' : html` aria-current="page"`}>All</a></li>
+      ${STATUSES.map((s) => html`<li><a href="/admin/outbox?status=${s}" ${s === status ? html` aria-current="page"` : ''}>${s} (${counts.get(s) ?? 0})</a></li>`)}
+    </ul>`;
     const body = html`${noticeFor(req.query, NOTICES)}${tabs}
-<div class="table-wrap" tabindex="0" role="region" aria-label="Outbox"><table class="data">
-<caption>${status ? `Digests ${status}` : 'All digests'}, newest first</caption>
-<thead><tr><th scope="col">Digest</th><th scope="col">To</th><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Items</th><th scope="col">Attempts</th><th scope="col">Created</th><th scope="col">Sent</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
-<tbody>${
-      rows.length
-        ? rows.map(
-            (d) => html`<tr><td>${d.id}</td><td>${d.user}</td><td>${d.period}</td><td>${d.status}</td><td>${d.items}</td><td>${d.attempts}</td><td>${shortTime(d.createdAt)}</td><td>${shortTime(d.sentAt)}</td><td class="wrap">${d.lastError ?? ''}</td>
-<td>${d.status === 'failed' ? actionButton(current, `/admin/outbox/${d.id}/retry`, 'Retry') : ''}</td></tr>`,
-          )
-        : html`<tr><td colspan="10">Nothing here.</td></tr>`
-    }</tbody>
-</table></div>`;
+      <div class="table-wrap" tabindex="0" role="region" aria-label="Outbox">
+        <table class="data">
+          <caption>
+            ${status ? `Digests ${status}` : 'All digests'}, newest first
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Digest</th>
+              <th scope="col">To</th>
+              <th scope="col">Period</th>
+              <th scope="col">Status</th>
+              <th scope="col">Items</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Created</th>
+              <th scope="col">Sent</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              rows.length
+                ? rows.map(
+                    (d) =>
+                      html`<tr>
+                        <td>${d.id}</td>
+                        <td>${d.user}</td>
+                        <td>${d.period}</td>
+                        <td>${d.status}</td>
+                        <td>${d.items}</td>
+                        <td>${d.attempts}</td>
+                        <td>${shortTime(d.createdAt)}</td>
+                        <td>${shortTime(d.sentAt)}</td>
+                        <td class="wrap">${d.lastError ?? ''}</td>
+                        <td>
+                          ${d.status === 'failed' ? actionButton(current, `/admin/outbox/${d.id}/retry`, 'Retry') : ''}
+                        </td>
+                      </tr>`,
+                  )
+                : html`<tr>
+                    <td colspan="10">Nothing here.</td>
+                  </tr>`
+            }
+          </tbody>
+        </table>
+      </div>`;
     return sendAdmin(reply, current, '/admin/outbox', 'Outbox', body);
   };
 }
@@ -53,7 +105,8 @@ export function adminRetryDigest(ctx: Context): RouteHandlerMethod {
       .where('id', '=', id ?? 0)
       .where('status', '=', 'failed')
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw notFound(`admin: no failed digest with id ${id ?? '?'} (only failed digests can be retried)`);
+    if (Number(result.numUpdatedRows) === 0)
+      throw notFound(`admin: no failed digest with id ${id ?? '?'} (only failed digests can be retried)`);
     return seeOther(reply, '/admin/outbox?status=queued&done=retried');
   };
 }

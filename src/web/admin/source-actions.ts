@@ -10,7 +10,10 @@ import { startScan } from './scan-now.ts';
 import { renderSources } from './sources.ts';
 
 async function sourceById(ctx: Context, id: number | undefined) {
-  const source = id === undefined ? undefined : await ctx.store.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+  const source =
+    id === undefined
+      ? undefined
+      : await ctx.store.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
   if (!source) throw notFound(`admin: no source with id ${id ?? '?'}`);
   return source;
 }
@@ -18,9 +21,15 @@ async function sourceById(ctx: Context, id: number | undefined) {
 export function adminAddSource(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const { current, body } = await adminPost(ctx, req);
-    const values = { kind: field(body, 'kind', 'Kind'), name: field(body, 'name', 'Name').trim(), location: field(body, 'location', 'Location').trim(), path: field(body, 'path', 'Folder').trim() };
+    const values = {
+      kind: field(body, 'kind', 'Kind'),
+      name: field(body, 'name', 'Name').trim(),
+      location: field(body, 'location', 'Location').trim(),
+      path: field(body, 'path', 'Folder').trim(),
+    };
     try {
-      if (values.kind !== 'git' && values.kind !== 'classic') throw new SourceError('Kind: choose git or classic.');
+      if (values.kind !== 'git' && values.kind !== 'classic')
+        throw new SourceError('Kind: choose git or classic.');
       if (!values.location) throw new SourceError('Location: required.');
       await addSource(ctx, {
         kind: values.kind,
@@ -30,7 +39,14 @@ export function adminAddSource(ctx: Context): RouteHandlerMethod {
       });
     } catch (err) {
       if (!(err instanceof SourceError)) throw err;
-      return renderSources(ctx, reply, current, html``, { ...values, error: err.message.replace(/^source: /, '') }, 400);
+      return renderSources(
+        ctx,
+        reply,
+        current,
+        html``,
+        { ...values, error: err.message.replace(/^source: /, '') },
+        400,
+      );
     }
     return seeOther(reply, '/admin/sources?done=added');
   };

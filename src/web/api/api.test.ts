@@ -27,7 +27,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(r.body.results[0].technologies.sort(), ['kbwinsock', 'windows-server-2019']);
       const byDate = await get('/api/v1/search?q=tech:windows-server-2019&sort=date&limit=1&offset=1');
       assert.equal(byDate.body.total, 2);
-      assert.deepEqual(byDate.body.results.map((x: { kb: number }) => x.kb), [307175]);
+      assert.deepEqual(
+        byDate.body.results.map((x: { kb: number }) => x.kb),
+        [307175],
+      );
     });
 
     it('serves an article with its revisions, each revision with its text', async () => {
@@ -35,7 +38,10 @@ for (const dialect of DIALECTS) {
       assert.equal(a.title, 'How to use Winsock to listen on a port');
       assert.equal(a.source, 'support-docs');
       assert.deepEqual(a.keywords, ['kbWinsock']);
-      assert.deepEqual(a.revisions.map((r: { number: string }) => r.number), ['1.0', '2.0']);
+      assert.deepEqual(
+        a.revisions.map((r: { number: string }) => r.number),
+        ['1.0', '2.0'],
+      );
       const first = await get(a.revisions[0].href);
       assert.equal(first.status, 200);
       assert.equal(first.body.text, 'Use SO_REUSEADDR.');
@@ -59,23 +65,38 @@ for (const dialect of DIALECTS) {
       assert.equal(all.total, 3);
       assert.equal(all.results[0].slug, 'windows-server-2019', 'most articles first');
       const found = (await get('/api/v1/technologies?q=sock')).body;
-      assert.deepEqual(found.results.map((t: { slug: string }) => t.slug), ['kbwinsock']);
+      assert.deepEqual(
+        found.results.map((t: { slug: string }) => t.slug),
+        ['kbwinsock'],
+      );
       const products = (await get('/api/v1/technologies?kind=product&limit=1&offset=1')).body;
       assert.equal(products.total, 2);
-      assert.deepEqual(products.results.map((t: { slug: string }) => t.slug), ['exchange-online']);
+      assert.deepEqual(
+        products.results.map((t: { slug: string }) => t.slug),
+        ['exchange-online'],
+      );
       const one = (await get('/api/v1/technologies/kbWinsock')).body;
       assert.equal(one.feed, `${TEST_BASE_URL}/feeds/tech/kbwinsock.atom`);
       assert.deepEqual(one.aliases, ['kbwinsock']);
-      assert.deepEqual(one.latest.map((c: { id: number }) => c.id), [kb.changes.winsockUpdated, kb.changes.winsockNew]);
+      assert.deepEqual(
+        one.latest.map((c: { id: number }) => c.id),
+        [kb.changes.winsockUpdated, kb.changes.winsockNew],
+      );
     });
 
     it('pages through changes since a time by id, filtered by kind', async () => {
       const all = (await get('/api/v1/changes?since=2024-01-01')).body;
       assert.equal(all.since, '2024-01-01T00:00:00.000Z');
-      assert.deepEqual(all.results.map((c: { kind: string }) => c.kind), ['new', 'new', 'new', 'updated', 'metadata', 'moved']);
+      assert.deepEqual(
+        all.results.map((c: { kind: string }) => c.kind),
+        ['new', 'new', 'new', 'updated', 'metadata', 'moved'],
+      );
       assert.equal(all.next, null);
       const later = (await get('/api/v1/changes?since=2024-01-21T04:00:00%2B01:00')).body;
-      assert.deepEqual(later.results.map((c: { id: number }) => c.id), [kb.changes.exchangeMetadata, kb.changes.serverMoved]);
+      assert.deepEqual(
+        later.results.map((c: { id: number }) => c.id),
+        [kb.changes.exchangeMetadata, kb.changes.serverMoved],
+      );
       const seen: number[] = [];
       let url: string | null = '/api/v1/changes?since=2024-01-01&kind=new,updated&limit=3';
       while (url) {
@@ -83,13 +104,30 @@ for (const dialect of DIALECTS) {
         seen.push(...page.results.map((c) => c.id));
         url = page.next;
       }
-      assert.deepEqual(seen, [kb.changes.winsockNew, kb.changes.exchangeNew, kb.changes.serverNew, kb.changes.winsockUpdated]);
+      assert.deepEqual(seen, [
+        kb.changes.winsockNew,
+        kb.changes.exchangeNew,
+        kb.changes.serverNew,
+        kb.changes.winsockUpdated,
+      ]);
       const updated = (await get('/api/v1/changes?since=2024-01-01&kind=updated')).body.results[0];
-      assert.deepEqual(updated.summary, { sections: ['Resolution'], wordsAdded: 3, wordsRemoved: 1, minor: false });
+      assert.deepEqual(updated.summary, {
+        sections: ['Resolution'],
+        wordsAdded: 3,
+        wordsRemoved: 1,
+        minor: false,
+      });
     });
 
     it('allows any origin for API GETs (with a preflight), and nowhere else', async () => {
-      const pre = await fetch(`${s.url}/api/v1/search?q=x`, { method: 'OPTIONS', headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-client' } });
+      const pre = await fetch(`${s.url}/api/v1/search?q=x`, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: 'https://a.example',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'x-client',
+        },
+      });
       assert.equal(pre.status, 204);
       assert.equal(pre.headers.get('access-control-allow-origin'), '*');
       assert.equal(pre.headers.get('access-control-allow-methods'), 'GET, HEAD');

@@ -14,9 +14,15 @@ function list(text: string): string[] {
 }
 
 /** Where one revision of an article is served by the API. */
-export function revisionHref(ctx: Context, article: Pick<Article, 'kb' | 'path'>, revisionId: number): string {
+export function revisionHref(
+  ctx: Context,
+  article: Pick<Article, 'kb' | 'path'>,
+  revisionId: number,
+): string {
   const base = `${ctx.config.baseUrl}/api/v1/articles`;
-  return article.kb ? `${base}/${article.kb}/revisions/${revisionId}` : `${base}/revisions/${revisionId}?path=${encodeURIComponent(article.path)}`;
+  return article.kb
+    ? `${base}/${article.kb}/revisions/${revisionId}`
+    : `${base}/revisions/${revisionId}?path=${encodeURIComponent(article.path)}`;
 }
 
 export async function articleJson(ctx: Context, a: Article) {
@@ -44,7 +50,15 @@ export async function articleJson(ctx: Context, a: Article) {
     revision: a.revision,
     retired: Number(a.retired) === 1,
     bodyHtml: a.body_html,
-    revisions: revisions.map((r) => ({ id: r.id, number: r.number, path: r.path, seenAt: r.seen_at, title: r.title, source: r.source, href: revisionHref(ctx, a, r.id) })),
+    revisions: revisions.map((r) => ({
+      id: r.id,
+      number: r.number,
+      path: r.path,
+      seenAt: r.seen_at,
+      title: r.title,
+      source: r.source,
+      href: revisionHref(ctx, a, r.id),
+    })),
   };
 }
 

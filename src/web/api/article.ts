@@ -20,7 +20,11 @@ export function apiArticleByKb(ctx: Context): RouteHandlerMethod {
 export function apiArticleByPath(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const path = textParam(params(req.query), 'path', 1000).trim();
-    if (!path) throw badRequest('api: the path parameter is required (an article path such as support/windows/x.md); for a KB number use /api/v1/articles/{kb}', 'invalid_path');
+    if (!path)
+      throw badRequest(
+        'api: the path parameter is required (an article path such as support/windows/x.md); for a KB number use /api/v1/articles/{kb}',
+        'invalid_path',
+      );
     const article = await findArticleByPath(ctx.store.db, path);
     if (!article) throw notFound(`api: no article at path "${path}"`);
     const { path_current: _current, ...row } = article;

@@ -27,7 +27,10 @@ export function apiPreflight(): RouteHandlerMethod {
     const asked = req.headers['access-control-request-headers'];
     return allowAnyOrigin(reply)
       .header('Access-Control-Allow-Methods', 'GET, HEAD')
-      .header('Access-Control-Allow-Headers', typeof asked === 'string' && /^[\w\s,-]{1,500}$/.test(asked) ? asked : 'Accept')
+      .header(
+        'Access-Control-Allow-Headers',
+        typeof asked === 'string' && /^[\w\s,-]{1,500}$/.test(asked) ? asked : 'Accept',
+      )
       .header('Access-Control-Max-Age', '86400')
       .code(204)
       .send();

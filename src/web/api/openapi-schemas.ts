@@ -6,15 +6,27 @@ const str = (description?: string): Schema => ({ type: 'string', ...(description
 const nullableStr = (description?: string): Schema => ({ ...str(description), nullable: true });
 const int = (description?: string): Schema => ({ type: 'integer', ...(description ? { description } : {}) });
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const strings = (description?: string): Schema => ({ type: 'array', items: { type: 'string' }, ...(description ? { description } : {}) });
+const strings = (description?: string): Schema => ({
+  type: 'array',
+  items: { type: 'string' },
+  ...(description ? { description } : {}),
+});
 
 function object(properties: Record<string, Schema>, description?: string): Schema {
-  return { type: 'object', ...(description ? { description } : {}), additionalProperties: false, required: Object.keys(properties), properties };
+  return {
+    type: 'object',
+    ...(description ? { description } : {}),
+    additionalProperties: false,
+    required: Object.keys(properties),
+    properties,
+  };
 }
 
 const CHANGE_SUMMARY = object(
   {
-    sections: strings('Headings of the sections whose text changed ("(top)" for text before the first heading).'),
+    sections: strings(
+      'Headings of the sections whose text changed ("(top)" for text before the first heading).',
+    ),
     wordsAdded: int(),
     wordsRemoved: int(),
     minor: { type: 'boolean', description: 'Only tiny edits: a few words per place.' },
@@ -46,7 +58,12 @@ const technologyProperties = {
 };
 
 export const SCHEMAS: Record<string, Schema> = {
-  Error: object({ error: object({ code: str('Stable machine-readable code, e.g. invalid_query, not_found, rate_limited.'), message: str('What is wrong, for people.') }) }),
+  Error: object({
+    error: object({
+      code: str('Stable machine-readable code, e.g. invalid_query, not_found, rate_limited.'),
+      message: str('What is wrong, for people.'),
+    }),
+  }),
   SearchResult: object({
     kb: { ...int(), nullable: true },
     title: str(),
@@ -55,7 +72,10 @@ export const SCHEMAS: Record<string, Schema> = {
     snippet: str('HTML: the text escaped, the hits in <mark>…</mark>.'),
     technologies: strings('Technology slugs.'),
   }),
-  SearchResponse: object({ total: int('Matches in all.'), results: { type: 'array', items: ref('SearchResult') } }),
+  SearchResponse: object({
+    total: int('Matches in all.'),
+    results: { type: 'array', items: ref('SearchResult') },
+  }),
   TechnologyRef: object({ slug: str(), name: str(), kind: TECHNOLOGY_KIND }),
   RevisionSummary: object({
     id: int(),
@@ -101,7 +121,15 @@ export const SCHEMAS: Record<string, Schema> = {
   Technology: object(technologyProperties),
   TechnologyList: object({ total: int(), results: { type: 'array', items: ref('Technology') } }),
   ChangeBrief: object(changeBriefProperties),
-  TechnologyDetail: object({ ...technologyProperties, aliases: strings('Lower-cased names that find this technology.'), latest: { type: 'array', items: ref('ChangeBrief'), description: 'Latest new and updated articles, newest first.' } }),
+  TechnologyDetail: object({
+    ...technologyProperties,
+    aliases: strings('Lower-cased names that find this technology.'),
+    latest: {
+      type: 'array',
+      items: ref('ChangeBrief'),
+      description: 'Latest new and updated articles, newest first.',
+    },
+  }),
   Change: object({
     ...changeBriefProperties,
     path: str('Path of the article in its source at the time of the change.'),

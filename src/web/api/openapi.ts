@@ -8,22 +8,53 @@ import { SCHEMAS } from './openapi-schemas.ts';
 
 type Obj = Record<string, unknown>;
 
-const json = (schema: string): Obj => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
+const json = (schema: string): Obj => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${schema}` } },
+});
 const ok = (schema: string, description: string): Obj => ({ description, content: json(schema) });
 const errors = (...statuses: (400 | 404)[]): Obj => ({
-  ...Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/${s === 400 ? 'BadRequest' : 'NotFound'}` }])),
+  ...Object.fromEntries(
+    statuses.map((s) => [
+      String(s),
+      { $ref: `#/components/responses/${s === 400 ? 'BadRequest' : 'NotFound'}` },
+    ]),
+  ),
   '429': { $ref: '#/components/responses/TooManyRequests' },
 });
 
-function param(name: string, where: 'query' | 'path', schema: Obj, description: string, required = where === 'path'): Obj {
+function param(
+  name: string,
+  where: 'query' | 'path',
+  schema: Obj,
+  description: string,
+  required = where === 'path',
+): Obj {
   return { name, in: where, required, description, schema };
 }
 
-const limit = (max: number, fallback: number) => param('limit', 'query', { type: 'integer', minimum: 1, maximum: max, default: fallback }, `Results per page (1–${max}).`);
-const offset = (max: number) => param('offset', 'query', { type: 'integer', minimum: 0, maximum: max, default: 0 }, 'Results to skip.');
+const limit = (max: number, fallback: number) =>
+  param(
+    'limit',
+    'query',
+    { type: 'integer', minimum: 1, maximum: max, default: fallback },
+    `Results per page (1–${max}).`,
+  );
+const offset = (max: number) =>
+  param('offset', 'query', { type: 'integer', minimum: 0, maximum: max, default: 0 }, 'Results to skip.');
 const kbParam = param('kb', 'path', { type: 'integer', minimum: 1 }, 'KB number (e.g. 307175).');
-const idParam = param('id', 'path', { type: 'integer', minimum: 1 }, 'Revision id (from the article’s revision list).');
-const pathParam = param('path', 'query', { type: 'string' }, 'Article path in its source (current or old), e.g. support/windows/x.md.', true);
+const idParam = param(
+  'id',
+  'path',
+  { type: 'integer', minimum: 1 },
+  'Revision id (from the article’s revision list).',
+);
+const pathParam = param(
+  'path',
+  'query',
+  { type: 'string' },
+  'Article path in its source (current or old), e.g. support/windows/x.md.',
+  true,
+);
 
 const PATHS: Obj = {
   '/search': {
@@ -31,10 +62,21 @@ const PATHS: Obj = {
       operationId: 'searchArticles',
       summary: 'Search articles with the kbwatch query language',
       parameters: [
-        param('q', 'query', { type: 'string' }, 'Query: words, "phrases", OR, -excluded, ( ), title: product: tech: keyword: kb: source:, updated:>=YYYY-MM-DD, reviewed:<YYYY-MM-DD.', true),
+        param(
+          'q',
+          'query',
+          { type: 'string' },
+          'Query: words, "phrases", OR, -excluded, ( ), title: product: tech: keyword: kb: source:, updated:>=YYYY-MM-DD, reviewed:<YYYY-MM-DD.',
+          true,
+        ),
         limit(100, 20),
         offset(10000),
-        param('sort', 'query', { type: 'string', enum: ['relevance', 'date'], default: 'relevance' }, 'Order of results.'),
+        param(
+          'sort',
+          'query',
+          { type: 'string', enum: ['relevance', 'date'], default: 'relevance' },
+          'Order of results.',
+        ),
       ],
       responses: { '200': ok('SearchResponse', 'One page of matching articles.'), ...errors(400) },
     },
@@ -77,7 +119,12 @@ const PATHS: Obj = {
       summary: 'Technologies (products, areas, keywords), most articles first',
       parameters: [
         param('q', 'query', { type: 'string' }, 'Part of the name or of an alias (case-insensitive).'),
-        param('kind', 'query', { type: 'string', enum: ['product', 'area', 'keyword'] }, 'Only technologies of this kind.'),
+        param(
+          'kind',
+          'query',
+          { type: 'string', enum: ['product', 'area', 'keyword'] },
+          'Only technologies of this kind.',
+        ),
         limit(500, 50),
         offset(100000),
       ],
@@ -88,7 +135,9 @@ const PATHS: Obj = {
     get: {
       operationId: 'getTechnology',
       summary: 'One technology by slug, name or alias, with its latest changes',
-      parameters: [param('slug', 'path', { type: 'string' }, 'Slug (e.g. windows-server-2019), name or alias.')],
+      parameters: [
+        param('slug', 'path', { type: 'string' }, 'Slug (e.g. windows-server-2019), name or alias.'),
+      ],
       responses: { '200': ok('TechnologyDetail', 'The technology.'), ...errors(404) },
     },
   },
@@ -97,10 +146,26 @@ const PATHS: Obj = {
       operationId: 'listChanges',
       summary: 'Changes detected since a time, oldest first, in pages',
       parameters: [
-        param('since', 'query', { type: 'string' }, 'ISO 8601 date (2024-01-15, midnight UTC) or date-time with zone (2024-01-15T08:00:00Z).', true),
-        param('kind', 'query', { type: 'string' }, 'Comma-separated kinds: new, updated, metadata, moved, removed (default: all).'),
+        param(
+          'since',
+          'query',
+          { type: 'string' },
+          'ISO 8601 date (2024-01-15, midnight UTC) or date-time with zone (2024-01-15T08:00:00Z).',
+          true,
+        ),
+        param(
+          'kind',
+          'query',
+          { type: 'string' },
+          'Comma-separated kinds: new, updated, metadata, moved, removed (default: all).',
+        ),
         limit(1000, 100),
-        param('after', 'query', { type: 'integer', minimum: 0 }, 'Only changes with a larger id (the `next` link sets it).'),
+        param(
+          'after',
+          'query',
+          { type: 'integer', minimum: 0 },
+          'Only changes with a larger id (the `next` link sets it).',
+        ),
       ],
       responses: { '200': ok('ChangeList', 'One page of changes.'), ...errors(400) },
     },
@@ -114,7 +179,11 @@ const PATHS: Obj = {
   },
 };
 
-const errorResponse = (description: string, headers?: Obj): Obj => ({ description, ...(headers ? { headers } : {}), content: json('Error') });
+const errorResponse = (description: string, headers?: Obj): Obj => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: json('Error'),
+});
 
 export function openApiDocument(baseUrl: string): Obj {
   return {
@@ -132,7 +201,9 @@ export function openApiDocument(baseUrl: string): Obj {
       responses: {
         BadRequest: errorResponse('A parameter is missing or malformed; the message names it.'),
         NotFound: errorResponse('No such article, revision or technology.'),
-        TooManyRequests: errorResponse('Rate limit exceeded.', { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } }),
+        TooManyRequests: errorResponse('Rate limit exceeded.', {
+          'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+        }),
       },
     },
   };
@@ -140,5 +211,6 @@ export function openApiDocument(baseUrl: string): Obj {
 
 export function apiOpenApi(ctx: Context): RouteHandlerMethod {
   const body = JSON.stringify(openApiDocument(ctx.config.baseUrl));
-  return async (_req, reply) => reply.header('Cache-Control', 'public, max-age=3600').type('application/json; charset=utf-8').send(body);
+  return async (_req, reply) =>
+    reply.header('Cache-Control', 'public, max-age=3600').type('application/json; charset=utf-8').send(body);
 }

@@ -10,12 +10,24 @@ import { badRequest, notFound } from '../errors.ts';
 import { revisionJson } from './article-json.ts';
 import { idParam, params, textParam } from './params.ts';
 
-async function sendRevision(ctx: Context, reply: FastifyReply, article: Article, id: number, label: string): Promise<FastifyReply> {
+async function sendRevision(
+  ctx: Context,
+  reply: FastifyReply,
+  article: Article,
+  id: number,
+  label: string,
+): Promise<FastifyReply> {
   const revision = await revisionText(ctx.store.db, article.id, id);
   if (!revision) throw notFound(`api: article ${label} has no revision ${id}`);
-  const source = await ctx.store.db.selectFrom('sources').select('name').where('id', '=', revision.source_id).executeTakeFirst();
+  const source = await ctx.store.db
+    .selectFrom('sources')
+    .select('name')
+    .where('id', '=', revision.source_id)
+    .executeTakeFirst();
   // A revision never changes: clients may keep it for a day.
-  return reply.header('Cache-Control', 'public, max-age=86400').send(revisionJson(ctx, article, revision, source?.name ?? null));
+  return reply
+    .header('Cache-Control', 'public, max-age=86400')
+    .send(revisionJson(ctx, article, revision, source?.name ?? null));
 }
 
 export function apiRevisionByKb(ctx: Context): RouteHandlerMethod {
@@ -33,7 +45,11 @@ export function apiRevisionByPath(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const id = idParam((req.params as { id: string }).id, 'id');
     const path = textParam(params(req.query), 'path', 1000).trim();
-    if (!path) throw badRequest('api: the path parameter is required (the article path); for a KB number use /api/v1/articles/{kb}/revisions/{id}', 'invalid_path');
+    if (!path)
+      throw badRequest(
+        'api: the path parameter is required (the article path); for a KB number use /api/v1/articles/{kb}/revisions/{id}',
+        'invalid_path',
+      );
     const found = await findArticleByPath(ctx.store.db, path);
     if (!found) throw notFound(`api: no article at path "${path}"`);
     const { path_current: _current, ...article } = found;

@@ -36,14 +36,27 @@ export function apiTechnologies(ctx: Context): RouteHandlerMethod {
       query = query.where((eb) =>
         eb.or([
           eb(eb.fn('lower', ['t.name']), 'like', eb.val(pattern).$castTo<string>()),
-          eb('t.id', 'in', eb.selectFrom('technology_aliases').select('technology_id').where('alias', 'like', pattern)),
+          eb(
+            't.id',
+            'in',
+            eb.selectFrom('technology_aliases').select('technology_id').where('alias', 'like', pattern),
+          ),
         ]),
       );
     }
     const [rows, total] = await Promise.all([
-      query.selectAll('t').orderBy('t.article_count', 'desc').orderBy('t.name').orderBy('t.id').limit(limit).offset(offset).execute(),
+      query
+        .selectAll('t')
+        .orderBy('t.article_count', 'desc')
+        .orderBy('t.name')
+        .orderBy('t.id')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
       query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return reply.header('Cache-Control', 'public, max-age=300').send({ total: Number(total.n), results: rows.map((t) => technologyJson(ctx, t)) });
+    return reply
+      .header('Cache-Control', 'public, max-age=300')
+      .send({ total: Number(total.n), results: rows.map((t) => technologyJson(ctx, t)) });
   };
 }

@@ -14,7 +14,12 @@ export function apiTechnology(ctx: Context): RouteHandlerMethod {
     const tech = await resolveTechnology(ctx, slug);
     if (!tech) throw notFound(`api: no technology "${slug}"`);
     const [aliases, latest] = await Promise.all([
-      ctx.store.db.selectFrom('technology_aliases').select('alias').where('technology_id', '=', tech.id).orderBy('alias').execute(),
+      ctx.store.db
+        .selectFrom('technology_aliases')
+        .select('alias')
+        .where('technology_id', '=', tech.id)
+        .orderBy('alias')
+        .execute(),
       latestChanges(ctx, { technology: tech }, LATEST),
     ]);
     return reply.header('Cache-Control', 'public, max-age=300').send({

@@ -45,14 +45,25 @@ function entry(ctx: Context, c: LatestChange): XmlElement {
     el('updated', {}, new Date(c.detectedAt).toISOString()),
     el('link', { rel: 'alternate', type: 'text/html', href: link }),
     el('summary', { type: 'text' }, changeText(c)),
-    el('category', { term: c.kind === 'new' ? 'kind:new' : 'kind:updated', label: c.kind === 'new' ? 'New' : 'Updated' }),
-    ...c.technologies.map((t) => el('category', { term: t.slug, label: t.name, scheme: `${ctx.config.baseUrl}/tech/` })),
+    el('category', {
+      term: c.kind === 'new' ? 'kind:new' : 'kind:updated',
+      label: c.kind === 'new' ? 'New' : 'Updated',
+    }),
+    ...c.technologies.map((t) =>
+      el('category', { term: t.slug, label: t.name, scheme: `${ctx.config.baseUrl}/tech/` }),
+    ),
   );
 }
 
 /** The feed document; `updated` is the newest entry's time (or a fixed time when empty). */
-export function atomFeed(ctx: Context, info: FeedInfo, changes: LatestChange[]): { xml: string; updated: Date } {
-  const updated = new Date(changes.reduce((max, c) => (c.detectedAt > max ? c.detectedAt : max), EMPTY_FEED_UPDATED));
+export function atomFeed(
+  ctx: Context,
+  info: FeedInfo,
+  changes: LatestChange[],
+): { xml: string; updated: Date } {
+  const updated = new Date(
+    changes.reduce((max, c) => (c.detectedAt > max ? c.detectedAt : max), EMPTY_FEED_UPDATED),
+  );
   const feed = el(
     'feed',
     { xmlns: 'http://www.w3.org/2005/Atom' },

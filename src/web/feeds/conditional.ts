@@ -31,12 +31,18 @@ export function notModifiedSince(header: string, lastModified: Date): boolean {
  * Sets ETag and Last-Modified on the reply and sends either 304 (no body) or the body.
  * The caller sets Content-Type and Cache-Control first.
  */
-export function sendWithValidators(req: FastifyRequest, reply: FastifyReply, body: string, lastModified: Date): FastifyReply {
+export function sendWithValidators(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  lastModified: Date,
+): FastifyReply {
   const etag = etagOf(body);
   reply.header('ETag', etag).header('Last-Modified', lastModified.toUTCString());
   const inm = req.headers['if-none-match'];
   const ims = req.headers['if-modified-since'];
-  const fresh = inm !== undefined ? etagMatches(inm, etag) : ims !== undefined && notModifiedSince(ims, lastModified);
+  const fresh =
+    inm !== undefined ? etagMatches(inm, etag) : ims !== undefined && notModifiedSince(ims, lastModified);
   if (fresh) return reply.code(304).send();
   return reply.send(body);
 }

@@ -5,7 +5,11 @@ import { DIALECTS, skipReason } from '../../../test/stores.ts';
 import { startWebServer, TEST_BASE_URL, type WebTestServer } from '../../../test/web-server.ts';
 import { HOSTILE_TITLE, seedKb, type SeededKb } from '../../../test/web-fixtures.ts';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'category', 'link'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => ['entry', 'category', 'link'].includes(name),
+});
 
 interface Entry {
   id: string;
@@ -16,7 +20,15 @@ interface Entry {
   category: { '@term': string; '@label': string }[];
 }
 
-function parseFeed(xml: string): { feed: { id: string; title: { '#text': string }; updated: string; entry?: Entry[]; link: { '@rel': string; '@href': string }[] } } {
+function parseFeed(xml: string): {
+  feed: {
+    id: string;
+    title: { '#text': string };
+    updated: string;
+    entry?: Entry[];
+    link: { '@rel': string; '@href': string }[];
+  };
+} {
   return parser.parse(xml, true);
 }
 
@@ -40,13 +52,22 @@ for (const dialect of DIALECTS) {
       const entries = feed.entry ?? [];
       assert.deepEqual(
         entries.map((e) => e.id),
-        [kb.changes.winsockUpdated, kb.changes.serverNew, kb.changes.winsockNew].map((id) => `tag:kbwatch.test,2024:change/${id}`),
+        [kb.changes.winsockUpdated, kb.changes.serverNew, kb.changes.winsockNew].map(
+          (id) => `tag:kbwatch.test,2024:change/${id}`,
+        ),
       );
       const updated = entries[0];
       assert.equal(updated.title['#text'], 'KB307175: How to use Winsock to listen on a port');
       assert.equal(updated.link[0]['@href'], `${TEST_BASE_URL}/kb/307175`);
-      assert.match(updated.summary['#text'], /^Updated\. KB307175\. Sections changed: Resolution\. 3 words added, 1 removed\.$/);
-      assert.deepEqual(updated.category.map((c) => c['@term']).sort(), ['kbwinsock', 'kind:updated', 'windows-server-2019']);
+      assert.match(
+        updated.summary['#text'],
+        /^Updated\. KB307175\. Sections changed: Resolution\. 3 words added, 1 removed\.$/,
+      );
+      assert.deepEqual(updated.category.map((c) => c['@term']).sort(), [
+        'kbwinsock',
+        'kind:updated',
+        'windows-server-2019',
+      ]);
       assert.equal(updated.updated, '2024-01-20T03:00:00.000Z');
       assert.match(entries[1].summary['#text'], /^New article\./);
     });
@@ -78,7 +99,9 @@ for (const dialect of DIALECTS) {
         (feed.entry ?? []).map((e) => e.id),
         [kb.changes.winsockUpdated, kb.changes.winsockNew].map((id) => `tag:kbwatch.test,2024:change/${id}`),
       );
-      const techRes = await fetch(`${s.url}/feeds/search.atom?q=${encodeURIComponent('tech:exchange-online OR kb:100001')}`);
+      const techRes = await fetch(
+        `${s.url}/feeds/search.atom?q=${encodeURIComponent('tech:exchange-online OR kb:100001')}`,
+      );
       assert.deepEqual(
         (parseFeed(await techRes.text()).feed.entry ?? []).map((e) => e.id),
         [kb.changes.serverNew, kb.changes.exchangeNew].map((id) => `tag:kbwatch.test,2024:change/${id}`),
@@ -107,9 +130,16 @@ for (const dialect of DIALECTS) {
       assert.equal(await byTag.text(), '');
       assert.equal((await fetch(url, { headers: { 'If-None-Match': `"other", W/${etag}` } })).status, 304);
       assert.equal((await fetch(url, { headers: { 'If-Modified-Since': lastModified } })).status, 304);
-      assert.equal((await fetch(url, { headers: { 'If-Modified-Since': 'Fri, 19 Jan 2024 00:00:00 GMT' } })).status, 200);
+      assert.equal(
+        (await fetch(url, { headers: { 'If-Modified-Since': 'Fri, 19 Jan 2024 00:00:00 GMT' } })).status,
+        200,
+      );
       // If-None-Match wins over If-Modified-Since.
-      assert.equal((await fetch(url, { headers: { 'If-None-Match': '"stale"', 'If-Modified-Since': lastModified } })).status, 200);
+      assert.equal(
+        (await fetch(url, { headers: { 'If-None-Match': '"stale"', 'If-Modified-Since': lastModified } }))
+          .status,
+        200,
+      );
     });
   });
 }

@@ -38,7 +38,11 @@ export interface LatestChange {
 export async function resolveTechnology(ctx: Context, slugOrName: string): Promise<Technology | undefined> {
   const slug = slugOrName.trim().toLowerCase();
   if (!slug) return undefined;
-  const exact = await ctx.store.db.selectFrom('technologies').selectAll().where('slug', '=', slug).executeTakeFirst();
+  const exact = await ctx.store.db
+    .selectFrom('technologies')
+    .selectAll()
+    .where('slug', '=', slug)
+    .executeTakeFirst();
   return exact ?? (await findTechnology(ctx.store.db, slugOrName));
 }
 
@@ -47,14 +51,22 @@ export function parseSummary(text: string | null): ChangeSummary | null {
   if (!text) return null;
   try {
     const s = JSON.parse(text) as Partial<ChangeSummary>;
-    return { sections: Array.isArray(s.sections) ? s.sections.map(String) : [], wordsAdded: Number(s.wordsAdded) || 0, wordsRemoved: Number(s.wordsRemoved) || 0, minor: Boolean(s.minor) };
+    return {
+      sections: Array.isArray(s.sections) ? s.sections.map(String) : [],
+      wordsAdded: Number(s.wordsAdded) || 0,
+      wordsRemoved: Number(s.wordsRemoved) || 0,
+      minor: Boolean(s.minor),
+    };
   } catch {
     return null;
   }
 }
 
 /** Technology labels per article id. */
-export async function technologiesOf(ctx: Context, articleIds: number[]): Promise<Map<number, TechnologyLabel[]>> {
+export async function technologiesOf(
+  ctx: Context,
+  articleIds: number[],
+): Promise<Map<number, TechnologyLabel[]>> {
   const out = new Map<number, TechnologyLabel[]>();
   if (articleIds.length === 0) return out;
   const rows = await ctx.store.db
@@ -77,11 +89,23 @@ function recentChanges(ctx: Context, filter: Filter, limit: number, beforeId?: n
   let q = ctx.store.db
     .selectFrom('changes as c')
     .innerJoin('articles as a', 'a.id', 'c.article_id')
-    .select(['c.id', 'c.kind', 'c.article_id', 'c.title', 'c.detected_at', 'c.minor', 'c.summary', 'a.kb', 'a.path'])
+    .select([
+      'c.id',
+      'c.kind',
+      'c.article_id',
+      'c.title',
+      'c.detected_at',
+      'c.minor',
+      'c.summary',
+      'a.kb',
+      'a.path',
+    ])
     .where('c.kind', 'in', ['new', 'updated']);
   if (filter.technology) {
     const techId = filter.technology.id;
-    q = q.where('c.article_id', 'in', (eb) => eb.selectFrom('article_technologies').select('article_id').where('technology_id', '=', techId));
+    q = q.where('c.article_id', 'in', (eb) =>
+      eb.selectFrom('article_technologies').select('article_id').where('technology_id', '=', techId),
+    );
   }
   if (beforeId !== undefined) q = q.where('c.id', '<', beforeId);
   return q.orderBy('c.id', 'desc').limit(limit).execute();
@@ -98,7 +122,12 @@ async function matchingIds(ctx: Context, query: Query, ids: number[]): Promise<S
   const out = new Set<number>();
   for (let i = 0; i < ids.length; i += SEARCH_CHUNK) {
     const part = ids.slice(i, i + SEARCH_CHUNK);
-    const found = await search(ctx.store, query, { onlyArticleIds: part, limit: part.length, sort: 'date', includeRetired: true });
+    const found = await search(ctx.store, query, {
+      onlyArticleIds: part,
+      limit: part.length,
+      sort: 'date',
+      includeRetired: true,
+    });
     for (const r of found.results) out.add(r.articleId);
   }
   return out;
@@ -119,7 +148,10 @@ export async function latestChanges(ctx: Context, filter: Filter, limit: number)
       beforeId = rows[rows.length - 1].id;
     }
   }
-  const techs = await technologiesOf(ctx, picked.map((r) => r.article_id));
+  const techs = await technologiesOf(
+    ctx,
+    picked.map((r) => r.article_id),
+  );
   return picked.map((r) => ({
     id: r.id,
     kind: r.kind as 'new' | 'updated',
@@ -149,7 +181,14 @@ export async function latestArticles(ctx: Context, filter: Filter, limit: number
   const changes = await latestChanges(ctx, filter, limit * 4);
   for (const c of changes) {
     if (out.size >= limit) break;
-    if (!out.has(c.articleId)) out.set(c.articleId, { articleId: c.articleId, kb: c.kb, title: c.title, path: c.path, lastChanged: c.detectedAt });
+    if (!out.has(c.articleId))
+      out.set(c.articleId, {
+        articleId: c.articleId,
+        kb: c.kb,
+        title: c.title,
+        path: c.path,
+        lastChanged: c.detectedAt,
+      });
   }
   return [...out.values()];
 }

@@ -9,7 +9,11 @@ export function searchFeed(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const raw = (req.query as Record<string, unknown>).q;
     const text = typeof raw === 'string' ? raw : '';
-    if (!text.trim()) throw badRequest('feeds: the q parameter is required: a query in the kbwatch query language', 'invalid_query');
+    if (!text.trim())
+      throw badRequest(
+        'feeds: the q parameter is required: a query in the kbwatch query language',
+        'invalid_query',
+      );
     let query;
     try {
       query = parse(text);

@@ -8,7 +8,13 @@ import { latestChanges, type Filter } from './latest.ts';
 export const FEED_ENTRIES = 50;
 export const FEED_CACHE = 'public, max-age=300';
 
-export async function sendFeed(ctx: Context, req: FastifyRequest, reply: FastifyReply, info: FeedInfo, filter: Filter): Promise<FastifyReply> {
+export async function sendFeed(
+  ctx: Context,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  info: FeedInfo,
+  filter: Filter,
+): Promise<FastifyReply> {
   const changes = await latestChanges(ctx, filter, FEED_ENTRIES);
   const { xml, updated } = atomFeed(ctx, info, changes);
   reply.type('application/atom+xml; charset=utf-8').header('Cache-Control', FEED_CACHE);

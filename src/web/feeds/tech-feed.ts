@@ -8,7 +8,8 @@ import { sendFeed } from './send.ts';
 export function techFeed(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const { file } = req.params as { file: string };
-    if (!file.endsWith('.atom')) throw notFound(`feeds: "${file}" is not a feed; technology feeds end in .atom`);
+    if (!file.endsWith('.atom'))
+      throw notFound(`feeds: "${file}" is not a feed; technology feeds end in .atom`);
     const slug = file.slice(0, -'.atom'.length);
     const tech = await resolveTechnology(ctx, slug);
     if (!tech) throw notFound(`feeds: no technology "${slug}"`);

@@ -4,8 +4,15 @@
  * can break the document or inject markup.
  */
 
-const INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 export function escapeXml(value: string): string {
   return value.replace(INVALID, '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -21,7 +28,11 @@ export interface XmlElement {
 }
 
 /** An element; attributes whose value is undefined are left out. */
-export function el(name: string, attrs: Record<string, string | undefined> = {}, ...children: XmlNode[]): XmlElement {
+export function el(
+  name: string,
+  attrs: Record<string, string | undefined> = {},
+  ...children: XmlNode[]
+): XmlElement {
   return { name, attrs, children };
 }
 

@@ -27,13 +27,20 @@ for (const dialect of DIALECTS) {
       assert.equal(form.status, 200);
       assert.match(form.text, /<form method="post" action="\/signup">/);
       assert.ok(b.cookies.has('kbw_csrf'));
-      const sent = await b.post('/signup', { _csrf: csrfOf(form.text, '/signup'), email: 'Reader@Example.com', password: 'a good password' });
+      const sent = await b.post('/signup', {
+        _csrf: csrfOf(form.text, '/signup'),
+        email: 'Reader@Example.com',
+        password: 'a good password',
+      });
       assert.equal(sent.status, 200);
       assert.match(sent.text, /Check your inbox/);
       const mail = await w.sink.waitFor('reader@example.com', /Confirm/);
       const link = linkIn(mail.text, 'http://kbwatch.test/confirm?token=');
 
-      const early = await b.submit('/login', '/login', { email: 'reader@example.com', password: 'a good password' });
+      const early = await b.submit('/login', '/login', {
+        email: 'reader@example.com',
+        password: 'a good password',
+      });
       assert.equal(early.status, 401, 'no login before the address is confirmed');
 
       const confirmed = await b.get(pathOf(link));
@@ -43,7 +50,10 @@ for (const dialect of DIALECTS) {
       assert.equal(again.status, 400);
       assert.match(again.text, /already been used/);
 
-      const login = await b.submit('/login', '/login', { email: 'reader@example.com', password: 'a good password' });
+      const login = await b.submit('/login', '/login', {
+        email: 'reader@example.com',
+        password: 'a good password',
+      });
       assert.equal(login.status, 303);
       assert.equal(login.location, '/account');
       const cookie = b.setCookies.find((c) => c.startsWith('kbw_session='))!;
@@ -58,11 +68,16 @@ for (const dialect of DIALECTS) {
     });
 
     it('adds a technology and a query subscription and shows them', async () => {
-      const tech = await b.submit('/account', '/account/subscriptions', { technology: 'windows server 2019' });
+      const tech = await b.submit('/account', '/account/subscriptions', {
+        technology: 'windows server 2019',
+      });
       assert.equal(tech.status, 303);
       assert.equal(tech.location, '/account?done=subscribed');
       const page = await b.get('/account');
-      const query = await b.post('/account/subscriptions', { _csrf: csrfOf(page.text, '/account/subscriptions'), query: 'exchange "mailbox move" -online' });
+      const query = await b.post('/account/subscriptions', {
+        _csrf: csrfOf(page.text, '/account/subscriptions'),
+        query: 'exchange "mailbox move" -online',
+      });
       assert.equal(query.status, 303);
       const dup = await b.submit('/account', '/account/subscriptions', { technology: 'WINDOWS-SERVER-2019' });
       assert.equal(dup.location, '/account?done=already');
@@ -93,38 +108,78 @@ for (const dialect of DIALECTS) {
       assert.match((await b.get('/account')).text, /paused, muted/);
       await b.submit('/account', `/account/subscriptions/${first.id}/resume`, {});
       await b.submit('/account', `/account/subscriptions/${first.id}/unmute`, {});
-      let row = await w.ctx.store.db.selectFrom('subscriptions').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
+      let row = await w.ctx.store.db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('id', '=', first.id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.paused + row.muted, 0);
       const page = await b.get('/account');
       const bogus = await b.post('/account/subscriptions/999999/pause', { _csrf: csrfOf(page.text) });
       assert.equal(bogus.status, 404);
-      for (const path of ['/account/subscriptions/99999999999999/pause', `/account/subscriptions/${first.id}/explode`]) {
+      for (const path of [
+        '/account/subscriptions/99999999999999/pause',
+        `/account/subscriptions/${first.id}/explode`,
+      ]) {
         assert.equal((await b.post(path, { _csrf: csrfOf(page.text) })).status, 404, path);
       }
       const del = await b.submit('/account', `/account/subscriptions/${first.id}/delete`, {});
       assert.equal(del.location, '/account?done=delete');
-      row = (await w.ctx.store.db.selectFrom('subscriptions').selectAll().where('id', '=', first.id).executeTakeFirst())!;
+      row = (await w.ctx.store.db
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('id', '=', first.id)
+        .executeTakeFirst())!;
       assert.equal(row, undefined);
     });
 
     it('saves digest settings and refuses bad ones', async () => {
-      const ok = await b.submit('/account', '/account/settings', { digestHour: '6', timeZone: 'Pacific/Honolulu', cadence: 'weekly' });
+      const ok = await b.submit('/account', '/account/settings', {
+        digestHour: '6',
+        timeZone: 'Pacific/Honolulu',
+        cadence: 'weekly',
+      });
       assert.equal(ok.status, 303);
-      const user = await w.ctx.store.db.selectFrom('users').selectAll().where('email', '=', 'reader@example.com').executeTakeFirstOrThrow();
-      assert.deepEqual([user.digest_hour, user.time_zone, user.cadence, user.include_minor], [6, 'Pacific/Honolulu', 'weekly', 0]);
-      const bad = await b.submit('/account', '/account/settings', { digestHour: '7', timeZone: 'Nowhere/Special', cadence: 'daily', includeMinor: '1' });
+      const user = await w.ctx.store.db
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', 'reader@example.com')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        [user.digest_hour, user.time_zone, user.cadence, user.include_minor],
+        [6, 'Pacific/Honolulu', 'weekly', 0],
+      );
+      const bad = await b.submit('/account', '/account/settings', {
+        digestHour: '7',
+        timeZone: 'Nowhere/Special',
+        cadence: 'daily',
+        includeMinor: '1',
+      });
       assert.equal(bad.status, 400);
       assert.match(bad.text, /not a known IANA time zone/);
-      const same = await w.ctx.store.db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+      const same = await w.ctx.store.db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow();
       assert.equal(same.time_zone, 'Pacific/Honolulu');
     });
 
     it('answers a sign-up for a known address exactly like one for a new address', async () => {
       const other = w.browser();
-      const known = await other.submit('/signup', '/signup', { email: 'reader@example.com', password: 'whatever123' });
-      const fresh = await other.submit('/signup', '/signup', { email: 'newcomer@example.com', password: 'whatever123' });
+      const known = await other.submit('/signup', '/signup', {
+        email: 'reader@example.com',
+        password: 'whatever123',
+      });
+      const fresh = await other.submit('/signup', '/signup', {
+        email: 'newcomer@example.com',
+        password: 'whatever123',
+      });
       assert.equal(known.status, fresh.status);
-      assert.equal(strip(known.text).replace('reader@example.com', 'X'), strip(fresh.text).replace('newcomer@example.com', 'X'));
+      assert.equal(
+        strip(known.text).replace('reader@example.com', 'X'),
+        strip(fresh.text).replace('newcomer@example.com', 'X'),
+      );
       assert.match((await w.sink.waitFor('reader@example.com', /Sign-up attempt/)).text, /\/login/);
       await w.sink.waitFor('newcomer@example.com', /Confirm/);
     });

@@ -22,7 +22,15 @@ for (const dialect of DIALECTS) {
     before(async () => {
       w = await startWeb(dialect);
       await addUser(w.ctx, { email: 'member@example.com', password: 'member password', confirmed: true });
-      count = async (table) => Number((await w.ctx.store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      count = async (table) =>
+        Number(
+          (
+            await w.ctx.store.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
     });
     after(() => w?.close());
 
@@ -44,8 +52,19 @@ for (const dialect of DIALECTS) {
       }
       const stranger = w.browser(); // a valid token, but not for this browser's cookie
       await stranger.get('/signup');
-      assert.equal((await stranger.post('/signup', { _csrf: token, email: 'csrf@example.com', password: 'password123' })).status, 403);
-      assert.equal((await w.browser().post('/login', { _csrf: token, email: 'member@example.com', password: 'member password' })).status, 403);
+      assert.equal(
+        (await stranger.post('/signup', { _csrf: token, email: 'csrf@example.com', password: 'password123' }))
+          .status,
+        403,
+      );
+      assert.equal(
+        (
+          await w
+            .browser()
+            .post('/login', { _csrf: token, email: 'member@example.com', password: 'member password' })
+        ).status,
+        403,
+      );
       assert.equal((await w.browser().post('/reset', { email: 'member@example.com' })).status, 403);
       assert.equal(await count('users'), users);
       assert.equal(await count('sessions'), 0);
@@ -68,7 +87,11 @@ for (const dialect of DIALECTS) {
         assert.equal(r.status, 403, path);
       }
       assert.equal(await count('subscriptions'), subs);
-      const user = await w.ctx.store.db.selectFrom('users').selectAll().where('email', '=', 'member@example.com').executeTakeFirstOrThrow();
+      const user = await w.ctx.store.db
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', 'member@example.com')
+        .executeTakeFirstOrThrow();
       assert.equal(user.cadence, 'daily');
       const anonymous = await w.browser().post('/account/settings', { digestHour: '3' });
       assert.equal(anonymous.status, 401, 'no session: not logged in');
@@ -84,14 +107,21 @@ for (const dialect of DIALECTS) {
         assert.equal(r.status, 401);
         assert.match(r.text, /Wrong e-mail address or password/);
       }
-      const blocked = await b.submit('/login', '/login', { email: 'member@example.com', password: 'member password' });
+      const blocked = await b.submit('/login', '/login', {
+        email: 'member@example.com',
+        password: 'member password',
+      });
       assert.equal(blocked.status, 429);
       assert.match(blocked.text, /Too many login attempts/);
       const retry = Number(blocked.headers.get('retry-after'));
       assert.ok(retry > 0 && retry <= 15 * 60, `Retry-After ${retry}`);
       assert.equal(await count('sessions'), 0);
       w.clock.advance(15 * 60_000 + 1000);
-      assert.equal((await b.submit('/login', '/login', { email: 'member@example.com', password: 'member password' })).status, 303);
+      assert.equal(
+        (await b.submit('/login', '/login', { email: 'member@example.com', password: 'member password' }))
+          .status,
+        303,
+      );
     });
 
     it('answers 400 to malformed addresses and overlong fields, storing nothing', async () => {
@@ -112,7 +142,11 @@ for (const dialect of DIALECTS) {
         assert.match(r.text, message);
         assert.doesNotMatch(r.text, /p{201}/, 'the password is never echoed');
       }
-      const text = await fetch(new URL('/signup', w.base), { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=x@example.com' });
+      const text = await fetch(new URL('/signup', w.base), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'email=x@example.com',
+      });
       assert.equal(text.status, 400);
       assert.match(await text.text(), /Expected a form/);
       assert.equal(await count('users'), users);
@@ -138,18 +172,30 @@ for (const dialect of DIALECTS) {
     it('refuses wrong, expired and reused reset links', async () => {
       const b = w.browser();
       assert.equal((await b.get('/reset/confirm?token=nonsense')).status, 400);
-      const link = pathOf(linkIn(w.sink.to('member@example.com').at(-1)!.text, 'http://kbwatch.test/reset/confirm?token='));
+      const link = pathOf(
+        linkIn(w.sink.to('member@example.com').at(-1)!.text, 'http://kbwatch.test/reset/confirm?token='),
+      );
       const form = await b.get(link);
       assert.equal(form.status, 200);
       const token = new URL(link, 'http://x').searchParams.get('token')!;
-      const ok = await b.post('/reset/confirm', { _csrf: csrfOf(form.text, '/reset/confirm'), token, password: 'brand new password' });
+      const ok = await b.post('/reset/confirm', {
+        _csrf: csrfOf(form.text, '/reset/confirm'),
+        token,
+        password: 'brand new password',
+      });
       assert.equal(ok.status, 200);
       assert.match(ok.text, /Password changed/);
-      const reused = await b.post('/reset/confirm', { _csrf: csrfOf(form.text, '/reset/confirm'), token, password: 'another new password' });
+      const reused = await b.post('/reset/confirm', {
+        _csrf: csrfOf(form.text, '/reset/confirm'),
+        token,
+        password: 'another new password',
+      });
       assert.equal(reused.status, 400);
       assert.match(reused.text, /already been used/);
       await b.submit('/reset', '/reset', { email: 'member@example.com' });
-      const late = pathOf(linkIn(w.sink.to('member@example.com').at(-1)!.text, 'http://kbwatch.test/reset/confirm?token='));
+      const late = pathOf(
+        linkIn(w.sink.to('member@example.com').at(-1)!.text, 'http://kbwatch.test/reset/confirm?token='),
+      );
       w.clock.advance(HOUR + 1000);
       const expired = await b.get(late);
       assert.equal(expired.status, 400);
@@ -158,9 +204,17 @@ for (const dialect of DIALECTS) {
 
     it('changes the address through the pages after confirming the new one', async () => {
       const b = await loggedIn('member@example.com', 'brand new password');
-      const r = await b.submit('/account/email', '/account/email', { email: 'moved@example.com', password: 'brand new password' });
+      const r = await b.submit('/account/email', '/account/email', {
+        email: 'moved@example.com',
+        password: 'brand new password',
+      });
       assert.equal(r.location, '/account?done=email');
-      const link = pathOf(linkIn((await w.sink.waitFor('moved@example.com', /new kbwatch address/)).text, 'http://kbwatch.test/account/email/confirm?token='));
+      const link = pathOf(
+        linkIn(
+          (await w.sink.waitFor('moved@example.com', /new kbwatch address/)).text,
+          'http://kbwatch.test/account/email/confirm?token=',
+        ),
+      );
       assert.equal((await b.get(link)).location, '/account?done=email-changed');
       assert.match((await b.get('/account')).text, /moved@example\.com/);
     });
@@ -168,18 +222,38 @@ for (const dialect of DIALECTS) {
     it('deletes the account after confirmation, with all its data', async () => {
       const b = await loggedIn('moved@example.com', 'brand new password');
       await b.submit('/account', '/account/subscriptions', { query: 'exchange' });
-      const unticked = await b.submit('/account/delete', '/account/delete', { password: 'brand new password' });
+      const unticked = await b.submit('/account/delete', '/account/delete', {
+        password: 'brand new password',
+      });
       assert.equal(unticked.status, 400);
-      const wrong = await b.submit('/account/delete', '/account/delete', { password: 'wrong password', confirm: 'yes' });
+      const wrong = await b.submit('/account/delete', '/account/delete', {
+        password: 'wrong password',
+        confirm: 'yes',
+      });
       assert.equal(wrong.status, 401);
-      const user = await w.ctx.store.db.selectFrom('users').selectAll().where('email', '=', 'moved@example.com').executeTakeFirstOrThrow();
-      const gone = await b.submit('/account/delete', '/account/delete', { password: 'brand new password', confirm: 'yes' });
+      const user = await w.ctx.store.db
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', 'moved@example.com')
+        .executeTakeFirstOrThrow();
+      const gone = await b.submit('/account/delete', '/account/delete', {
+        password: 'brand new password',
+        confirm: 'yes',
+      });
       assert.equal(gone.status, 200);
       assert.match(gone.text, /Account deleted/);
       assert.equal(b.cookies.has('kbw_session'), false);
-      assert.equal((await w.ctx.store.db.selectFrom('users').selectAll().where('id', '=', user.id).execute()).length, 0);
+      assert.equal(
+        (await w.ctx.store.db.selectFrom('users').selectAll().where('id', '=', user.id).execute()).length,
+        0,
+      );
       for (const table of ['sessions', 'tokens', 'subscriptions', 'digests'] as const) {
-        assert.equal((await w.ctx.store.db.selectFrom(table).selectAll().where('user_id', '=', user.id).execute()).length, 0, table);
+        assert.equal(
+          (await w.ctx.store.db.selectFrom(table).selectAll().where('user_id', '=', user.id).execute())
+            .length,
+          0,
+          table,
+        );
       }
     });
   });

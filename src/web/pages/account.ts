@@ -4,7 +4,12 @@
  */
 import type { FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { changeSubscription, subscribe, SUBSCRIPTION_ACTIONS, type SubscriptionAction } from '../../accounts/subscriptions.ts';
+import {
+  changeSubscription,
+  subscribe,
+  SUBSCRIPTION_ACTIONS,
+  type SubscriptionAction,
+} from '../../accounts/subscriptions.ts';
 import { updateSettings } from '../../accounts/users.ts';
 import { checkSessionCsrf } from '../csrf.ts';
 import { notFound } from '../errors.ts';
@@ -18,16 +23,24 @@ export function accountPage(ctx: Context): RouteHandlerMethod {
     const current = await currentUser(ctx, req);
     if (!current) return seeOther(reply, '/login?next=/account');
     const done = (req.query as Record<string, unknown>).done;
-    return renderAccount(ctx, reply, current, { notice: typeof done === 'string' ? NOTICES[done] : undefined });
+    return renderAccount(ctx, reply, current, {
+      notice: typeof done === 'string' ? NOTICES[done] : undefined,
+    });
   };
 }
 
 /** Loads the signed-in user and the form, checking the CSRF token and the per-user limit. */
-async function signedInPost(ctx: Context, req: FastifyRequest, reply: Parameters<RouteHandlerMethod>[1]): Promise<{ current: CurrentUser; body: Form }> {
+async function signedInPost(
+  ctx: Context,
+  req: FastifyRequest,
+  reply: Parameters<RouteHandlerMethod>[1],
+): Promise<{ current: CurrentUser; body: Form }> {
   const body = formBody(req);
   const current = await requireUser(ctx, req);
   checkSessionCsrf(current, body);
-  await enforce(ctx, reply, 'changes to your account', [{ bucket: `account:user:${current.user.id}`, ...ACCOUNT_LIMITS.accountPerUser }]);
+  await enforce(ctx, reply, 'changes to your account', [
+    { bucket: `account:user:${current.user.id}`, ...ACCOUNT_LIMITS.accountPerUser },
+  ]);
   return { current, body };
 }
 
@@ -62,7 +75,12 @@ export function subscribeSubmit(ctx: Context): RouteHandlerMethod {
       created = (await subscribe(ctx, input)).created;
     } catch (err) {
       const e = accountError(err);
-      return renderAccount(ctx, reply, current, { status: statusOf(e), error: e.message, technology: technology.slice(0, 200), query: query.slice(0, 500) });
+      return renderAccount(ctx, reply, current, {
+        status: statusOf(e),
+        error: e.message,
+        technology: technology.slice(0, 200),
+        query: query.slice(0, 500),
+      });
     }
     return seeOther(reply, `/account?done=${created ? 'subscribed' : 'already'}`);
   };
@@ -76,7 +94,11 @@ export function subscriptionActionSubmit(ctx: Context): RouteHandlerMethod {
     }
     const { current } = await signedInPost(ctx, req, reply);
     try {
-      await changeSubscription(ctx, { userId: current.user.id, subscriptionId: Number(id), action: action as SubscriptionAction });
+      await changeSubscription(ctx, {
+        userId: current.user.id,
+        subscriptionId: Number(id),
+        action: action as SubscriptionAction,
+      });
     } catch (err) {
       const e = accountError(err);
       return renderAccount(ctx, reply, current, { status: statusOf(e), error: e.message });

@@ -28,7 +28,8 @@ export function articlePathPage(ctx: Context): RouteHandlerMethod {
     }
     const revision = param(req.query, 'revision');
     if (revision) return showRevision(ctx, req, reply, article as Article, revision);
-    if (param(req.query, 'from') || param(req.query, 'to')) return showDiff(ctx, req, reply, article as Article, param(req.query, 'from'), param(req.query, 'to'));
+    if (param(req.query, 'from') || param(req.query, 'to'))
+      return showDiff(ctx, req, reply, article as Article, param(req.query, 'from'), param(req.query, 'to'));
     const head = await articleHead(ctx.store.db, { id: article.id });
     if (!head) throw notFound(`There is no article at ${path}`);
     return showArticle(ctx, req, reply, head);

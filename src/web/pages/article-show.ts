@@ -18,7 +18,15 @@ import { currentUser, navUser, type CurrentUser } from '../session.ts';
 import { notFound } from '../errors.ts';
 import { etagMatches } from '../static.ts';
 import { articleHref, longDate, param } from '../view.ts';
-import { articleBody, history, mentionedIn, metaBlock, previouslyPublished, sourceNote, type ArticleView } from './article-view.ts';
+import {
+  articleBody,
+  history,
+  mentionedIn,
+  metaBlock,
+  previouslyPublished,
+  sourceNote,
+  type ArticleView,
+} from './article-view.ts';
 import { feedbackSection, type FeedbackFormState } from './feedback-view.ts';
 
 export interface ShowOptions {
@@ -32,7 +40,14 @@ function short(value: string): string {
 }
 
 function retiredNotice(a: Article) {
-  return a.retired ? html`<div class="notice warn" role="note"><p><strong>Retired article.</strong> This article is no longer published by its source; this is the last copy kbwatch saw (${longDate(a.last_changed)}).</p></div>` : '';
+  return a.retired
+    ? html`<div class="notice warn" role="note">
+        <p>
+          <strong>Retired article.</strong> This article is no longer published by its source; this is the
+          last copy kbwatch saw (${longDate(a.last_changed)}).
+        </p>
+      </div>`
+    : '';
 }
 
 /**
@@ -58,28 +73,50 @@ async function renderArticlePage(ctx: Context, article: Article, r: RenderInput)
     listApprovedFeedback(db, article.id),
     mentionsOf(ctx.store, article, r.version),
   ]);
-  const view: ArticleView = { article, source, revisions, techs: new Map(techs.map((t) => [t.slug, t.name])), mentions };
+  const view: ArticleView = {
+    article,
+    source,
+    revisions,
+    techs: new Map(techs.map((t) => [t.slug, t.name])),
+    mentions,
+  };
   const body = html`<article aria-labelledby="article-title">
-<h1 id="article-title">${article.title}</h1>
-${retiredNotice(article)}
-${metaBlock(view)}
-${previouslyPublished(view)}
-${articleBody(article)}
-${sourceNote(view)}
-</article>
-${history(view)}
-${mentionedIn(view)}
-${feedbackSection(feedback, article.id, r.token, r.state)}`;
-  return page({ title: article.title, description: article.description || undefined, canonical: `${ctx.config.baseUrl}${articleHref(article)}`, body, user: navUser(r.current) });
+      <h1 id="article-title">${article.title}</h1>
+      ${retiredNotice(article)} ${metaBlock(view)} ${previouslyPublished(view)} ${articleBody(article)}
+      ${sourceNote(view)}
+    </article>
+    ${history(view)} ${mentionedIn(view)} ${feedbackSection(feedback, article.id, r.token, r.state)}`;
+  return page({
+    title: article.title,
+    description: article.description || undefined,
+    canonical: `${ctx.config.baseUrl}${articleHref(article)}`,
+    body,
+    user: navUser(r.current),
+  });
 }
 
 /** The article page of `head` (see articleHead); the full article is read only to render it. */
-export async function showArticle(ctx: Context, req: FastifyRequest, reply: FastifyReply, head: ArticleHead, opts: ShowOptions = {}): Promise<FastifyReply> {
+export async function showArticle(
+  ctx: Context,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  head: ArticleHead,
+  opts: ShowOptions = {},
+): Promise<FastifyReply> {
   const current = await currentUser(ctx, req);
   const token = current ? current.csrf : anonymousCsrfToken(ctx, req, reply);
   const postedParam = param(req.query, 'feedback');
   const posted = postedParam === 'approved' || postedParam === 'pending' ? postedParam : undefined;
-  const content = [head.id, head.revision, head.meta_hash, head.content_hash, head.retired, head.feedback, head.version, posted ?? ''].join('|');
+  const content = [
+    head.id,
+    head.revision,
+    head.meta_hash,
+    head.content_hash,
+    head.retired,
+    head.feedback,
+    head.version,
+    posted ?? '',
+  ].join('|');
   const etag = `W/"a${head.id}-${short(`${content}|${current?.user.id ?? 0}|${token}`)}"`;
   reply.header('ETag', etag).header('Cache-Control', 'private, no-cache').header('Vary', 'Cookie');
   if (!opts.status && etagMatches(req.headers['if-none-match'], etag)) return reply.code(304).send();
@@ -92,8 +129,14 @@ export async function showArticle(ctx: Context, req: FastifyRequest, reply: Fast
   let text = shared ? rendered.get(content) : undefined;
   if (text === undefined) {
     const article = await findArticleById(ctx.store.db, head.id);
-    if (!article) throw notFound(`Article ${head.kb ? `KB${head.kb}` : head.path} is no longer in the archive`);
-    text = await renderArticlePage(ctx, article, { current, token: shared ? TOKEN_SLOT : token, state, version: head.version });
+    if (!article)
+      throw notFound(`Article ${head.kb ? `KB${head.kb}` : head.path} is no longer in the archive`);
+    text = await renderArticlePage(ctx, article, {
+      current,
+      token: shared ? TOKEN_SLOT : token,
+      state,
+      version: head.version,
+    });
     if (shared) rendered.set(content, text);
   }
   return reply

@@ -13,17 +13,22 @@ import { showArticle } from './article-show.ts';
 /** The KB number a `:number` parameter names, and whether it was written the canonical way. */
 export function kbParam(number: string): { kb: number; canonical: boolean } {
   const m = /^(?:kb|q)?0*(\d{1,9})$/i.exec(number);
-  if (!m || Number(m[1]) === 0) throw notFound(`"${number}" is not a KB number: article addresses look like /kb/307175`);
+  if (!m || Number(m[1]) === 0)
+    throw notFound(`"${number}" is not a KB number: article addresses look like /kb/307175`);
   return { kb: Number(m[1]), canonical: number === m[1] };
 }
 
-const noSuchArticle = (kb: number) => notFound(`There is no article KB${kb} in the archive. Search for it at /search?q=${kb}`);
+const noSuchArticle = (kb: number) =>
+  notFound(`There is no article KB${kb} in the archive. Search for it at /search?q=${kb}`);
 
 /**
  * The article a `:number` parameter names, or the canonical URL to redirect to when it was
  * written another way (`KB307175`, `q0307175`). Throws 404 for no such article.
  */
-export async function articleByKbParam(ctx: Context, number: string): Promise<{ article: Article } | { canonical: number }> {
+export async function articleByKbParam(
+  ctx: Context,
+  number: string,
+): Promise<{ article: Article } | { canonical: number }> {
   const { kb, canonical } = kbParam(number);
   const article = await findArticleByKb(ctx.store.db, kb);
   if (!article) throw noSuchArticle(kb);

@@ -17,11 +17,21 @@ import { articleByKbParam, redirectToCanonical } from './article.ts';
 import { revisionHref } from './article-view.ts';
 
 function revisionId(value: string, name: string): number {
-  if (!/^\d{1,12}$/.test(value)) throw badRequest(`${name} must be a revision id (a whole number from the revision history), got "${value}"`);
+  if (!/^\d{1,12}$/.test(value))
+    throw badRequest(
+      `${name} must be a revision id (a whole number from the revision history), got "${value}"`,
+    );
   return Number(value);
 }
 
-export async function showDiff(ctx: Context, req: FastifyRequest, reply: FastifyReply, article: Article, fromParam: string, toParam: string): Promise<FastifyReply> {
+export async function showDiff(
+  ctx: Context,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  article: Article,
+  fromParam: string,
+  toParam: string,
+): Promise<FastifyReply> {
   const db = ctx.store.db;
   let fromId: number;
   let toId: number;
@@ -30,24 +40,44 @@ export async function showDiff(ctx: Context, req: FastifyRequest, reply: Fastify
     toId = revisionId(toParam, 'to');
   } else {
     const [all, source] = await Promise.all([revisionsOf(db, article.id), sourceOf(db, article.source_id)]);
-    if (all.length < 2) throw notFound(`Article ${article.kb ? `KB${article.kb}` : article.path} has only ${plural(all.length, 'revision')}: nothing to compare`);
+    if (all.length < 2)
+      throw notFound(
+        `Article ${article.kb ? `KB${article.kb}` : article.path} has only ${plural(all.length, 'revision')}: nothing to compare`,
+      );
     // The last two revisions of the source the article shows, if it has two (a classic text
     // compared with its modern rewrite is all change); else the last two of any source.
     const own = all.filter((r) => r.source === source?.name);
     const pair = own.length >= 2 ? own.slice(-2) : all.slice(-2);
     [fromId, toId] = [pair[0].id, pair[1].id];
   }
-  const [from, to, current] = await Promise.all([revisionText(db, article.id, fromId), revisionText(db, article.id, toId), currentUser(ctx, req)]);
-  if (!from || !to) throw notFound(`Article ${article.kb ? `KB${article.kb}` : article.path} has no revision ${!from ? fromId : toId}`);
+  const [from, to, current] = await Promise.all([
+    revisionText(db, article.id, fromId),
+    revisionText(db, article.id, toId),
+    currentUser(ctx, req),
+  ]);
+  if (!from || !to)
+    throw notFound(
+      `Article ${article.kb ? `KB${article.kb}` : article.path} has no revision ${!from ? fromId : toId}`,
+    );
   const diff = renderDiff(from.text, to.text);
-  const title = from.title === to.title ? html`${to.title}` : html`<del>${from.title}</del> <ins>${to.title}</ins>`;
+  const title =
+    from.title === to.title ? html`${to.title}` : html`<del>${from.title}</del> <ins>${to.title}</ins>`;
   const body = html`<p><a href="${articleHref(article)}">← ${article.title}</a></p>
-<h1>Changes in ${article.kb ? `KB${article.kb}` : 'this article'}</h1>
-<p>From revision <a href="${revisionHref(article, from.id)}">${from.number}</a> (${timeTag(from.seen_at)}) to revision <a href="${revisionHref(article, to.id)}">${to.number}</a> (${timeTag(to.seen_at)}).</p>
-<p class="legend">${diff.changed ? html`<ins>${plural(diff.wordsAdded, 'word')} added</ins> · <del>${plural(diff.wordsRemoved, 'word')} removed</del>` : 'The text of these revisions is the same; only metadata changed.'}</p>
-<h2 class="diff-title">${title}</h2>
-${diff.html}`;
-  return sendHtml(reply, { title: `Changes in ${article.title}`, body, user: navUser(current), noindex: true }, { cache: 'public, max-age=3600' });
+    <h1>Changes in ${article.kb ? `KB${article.kb}` : 'this article'}</h1>
+    <p>
+      From revision <a href="${revisionHref(article, from.id)}">${from.number}</a> (${timeTag(from.seen_at)})
+      to revision <a href="${revisionHref(article, to.id)}">${to.number}</a> (${timeTag(to.seen_at)}).
+    </p>
+    <p class="legend">
+      ${diff.changed ? html`<ins>${plural(diff.wordsAdded, 'word')} added</ins> · <del>${plural(diff.wordsRemoved, 'word')} removed</del>` : 'The text of these revisions is the same; only metadata changed.'}
+    </p>
+    <h2 class="diff-title">${title}</h2>
+    ${diff.html}`;
+  return sendHtml(
+    reply,
+    { title: `Changes in ${article.title}`, body, user: navUser(current), noindex: true },
+    { cache: 'public, max-age=3600' },
+  );
 }
 
 export function diffPage(ctx: Context): RouteHandlerMethod {

@@ -25,12 +25,25 @@ for (const dialect of DIALECTS) {
     });
     after(() => w?.close());
 
-    const rows = () => w.ctx.store.db.selectFrom('feedback').selectAll().where('article_id', '=', site.articles.socket).orderBy('id').execute();
+    const rows = () =>
+      w.ctx.store.db
+        .selectFrom('feedback')
+        .selectAll()
+        .where('article_id', '=', site.articles.socket)
+        .orderBy('id')
+        .execute();
 
     /** Opens the article as a visitor and sends the feedback form with its token. */
     async function post(b: Browser, fields: Record<string, string>) {
       const page = await b.get('/kb/307175');
-      return b.post('/feedback', { _csrf: csrfOf(page.text, '/feedback'), article: String(site.articles.socket), name: '', contact: '', website: '', ...fields });
+      return b.post('/feedback', {
+        _csrf: csrfOf(page.text, '/feedback'),
+        article: String(site.articles.socket),
+        name: '',
+        contact: '',
+        website: '',
+        ...fields,
+      });
     }
 
     it('refuses a post without a valid form token (403) and stores nothing', { skip }, async () => {
@@ -38,17 +51,29 @@ for (const dialect of DIALECTS) {
       await b.get('/kb/307175');
       const none = await b.post('/feedback', { article: String(site.articles.socket), body: 'No token' });
       assert.equal(none.status, 403);
-      const forged = await b.post('/feedback', { _csrf: 'forged', article: String(site.articles.socket), body: 'Forged token' });
+      const forged = await b.post('/feedback', {
+        _csrf: 'forged',
+        article: String(site.articles.socket),
+        body: 'Forged token',
+      });
       assert.equal(forged.status, 403);
       const other = new Browser(w.url);
-      const stolen = await other.post('/feedback', { _csrf: csrfOf((await b.get('/kb/307175')).text, '/feedback'), article: String(site.articles.socket), body: 'Token of another browser' });
+      const stolen = await other.post('/feedback', {
+        _csrf: csrfOf((await b.get('/kb/307175')).text, '/feedback'),
+        article: String(site.articles.socket),
+        body: 'Token of another browser',
+      });
       assert.equal(stolen.status, 403);
       assert.deepEqual(await rows(), []);
     });
 
     it('keeps an anonymous post for moderation, then shows it once approved', { skip }, async () => {
       const b = new Browser(w.url);
-      const r = await post(b, { name: 'Scott', contact: 'scott@example.org', body: 'SO_EXCLUSIVEADDRUSE fixed it\nfor me.' });
+      const r = await post(b, {
+        name: 'Scott',
+        contact: 'scott@example.org',
+        body: 'SO_EXCLUSIVEADDRUSE fixed it\nfor me.',
+      });
       assert.equal(r.status, 303);
       assert.equal(r.location, '/kb/307175?feedback=pending#feedback');
       const [stored] = await rows();
@@ -66,7 +91,10 @@ for (const dialect of DIALECTS) {
       assert.equal(await moderateFeedback(w.ctx.store.db, stored.id, 'approved'), true);
       assert.equal(await moderateFeedback(w.ctx.store.db, 999_999, 'approved'), false);
       const shown = await b.get('/kb/307175');
-      assert.match(shown.text, /<strong>Scott<\/strong>[\s\S]*<p class="text">SO_EXCLUSIVEADDRUSE fixed it\nfor me.<\/p>/);
+      assert.match(
+        shown.text,
+        /<strong>Scott<\/strong>[\s\S]*<p class="text">SO_EXCLUSIVEADDRUSE fixed it\nfor me.<\/p>/,
+      );
       assert.doesNotMatch(shown.text, /scott@example\.org/);
       assert.doesNotMatch(shown.text, /Be the first to leave feedback/);
       assert.ok(!(await listPendingFeedback(w.ctx.store.db)).some((p) => p.id === stored.id));
@@ -76,7 +104,10 @@ for (const dialect of DIALECTS) {
 
     it('publishes the feedback of a signed-in confirmed user at once', { skip }, async () => {
       const b = new Browser(w.url);
-      const login = await b.submit('/login', '/login', { email: 'reader@example.org', password: 'reader password 1' });
+      const login = await b.submit('/login', '/login', {
+        email: 'reader@example.org',
+        password: 'reader password 1',
+      });
       assert.equal(login.status, 303);
       const r = await post(b, { body: 'Confirmed reader says hi', contact: 'https://reader.example.org/' });
       assert.equal(r.location, '/kb/307175?feedback=approved#feedback');
@@ -84,7 +115,10 @@ for (const dialect of DIALECTS) {
       assert.equal(stored.status, 'approved');
       assert.ok(stored.user_id);
       const page = await b.get('/kb/307175');
-      assert.match(page.text, /<a href="https:\/\/reader.example.org\/" rel="nofollow ugc noopener noreferrer">Anonymous<\/a>/);
+      assert.match(
+        page.text,
+        /<a href="https:\/\/reader.example.org\/" rel="nofollow ugc noopener noreferrer">Anonymous<\/a>/,
+      );
       assert.match(page.text, /Confirmed reader says hi/);
     });
 
@@ -109,14 +143,16 @@ for (const dialect of DIALECTS) {
         assert.equal(r.status, 400, JSON.stringify(fields).slice(0, 60));
         assert.match(r.text, message);
         assert.match(r.text, /<h1 id="article-title">Differences Between/, 'the article page again');
-        if (!fields.name) assert.match(r.text, /value="&lt;b&gt;kept&lt;\/b&gt;"/, 'the fields are kept, escaped');
+        if (!fields.name)
+          assert.match(r.text, /value="&lt;b&gt;kept&lt;\/b&gt;"/, 'the fields are kept, escaped');
       }
       assert.deepEqual(await rows(), []);
     });
 
     it('limits posts to 5 per 10 minutes per address', { skip }, async () => {
       const b = new Browser(w.url);
-      for (let i = 0; i < 5; i++) assert.equal((await post(b, { body: `Post ${i}` })).status, 303, `post ${i}`);
+      for (let i = 0; i < 5; i++)
+        assert.equal((await post(b, { body: `Post ${i}` })).status, 303, `post ${i}`);
       const sixth = await post(b, { body: 'One too many' });
       assert.equal(sixth.status, 429);
       assert.match(sixth.headers.get('retry-after') ?? '', /^\d+$/);

@@ -31,12 +31,25 @@ function text(form: Form, name: string): string {
 export function validateFeedback(values: FeedbackValues): FeedbackFormState['error'] {
   const body = values.body.trim();
   if (!body) return { field: 'body', message: 'Comments: please write something.' };
-  if (body.length > FEEDBACK_LIMITS.body) return { field: 'body', message: `Comments: at most ${FEEDBACK_LIMITS.body} characters (this has ${body.length}).` };
-  if (values.name.trim().length > FEEDBACK_LIMITS.name) return { field: 'name', message: `Name: at most ${FEEDBACK_LIMITS.name} characters.` };
+  if (body.length > FEEDBACK_LIMITS.body)
+    return {
+      field: 'body',
+      message: `Comments: at most ${FEEDBACK_LIMITS.body} characters (this has ${body.length}).`,
+    };
+  if (values.name.trim().length > FEEDBACK_LIMITS.name)
+    return { field: 'name', message: `Name: at most ${FEEDBACK_LIMITS.name} characters.` };
   const contact = values.contact.trim();
-  if (contact.length > FEEDBACK_LIMITS.contact) return { field: 'contact', message: `Public URL or e-mail: at most ${FEEDBACK_LIMITS.contact} characters.` };
+  if (contact.length > FEEDBACK_LIMITS.contact)
+    return {
+      field: 'contact',
+      message: `Public URL or e-mail: at most ${FEEDBACK_LIMITS.contact} characters.`,
+    };
   if (contact && !publicUrl(contact) && !EMAIL.test(contact)) {
-    return { field: 'contact', message: 'Public URL or e-mail: enter a web address starting with http:// or https://, or an e-mail address, or leave it empty.' };
+    return {
+      field: 'contact',
+      message:
+        'Public URL or e-mail: enter a web address starting with http:// or https://, or an e-mail address, or leave it empty.',
+    };
   }
   return undefined;
 }
@@ -54,12 +67,19 @@ export function feedbackSubmit(ctx: Context): RouteHandlerMethod {
 
     const articleId = /^\d{1,12}$/.test(text(form, 'article')) ? Number(text(form, 'article')) : 0;
     const article = articleId ? await articleHead(ctx.store.db, { id: articleId }) : undefined;
-    if (!article) throw notFound(`feedback: there is no article ${JSON.stringify(text(form, 'article').slice(0, 20))} to leave feedback on`);
+    if (!article)
+      throw notFound(
+        `feedback: there is no article ${JSON.stringify(text(form, 'article').slice(0, 20))} to leave feedback on`,
+      );
 
     const ip = clientIp(req);
     await enforce(ctx, reply, 'feedback posts', [{ bucket: bucketKey('feedback:ip', ip), ...FEEDBACK_RATE }]);
 
-    const values: FeedbackValues = { name: text(form, 'name').slice(0, 1000), contact: text(form, 'contact').slice(0, 1000), body: text(form, 'body').slice(0, 20_000) };
+    const values: FeedbackValues = {
+      name: text(form, 'name').slice(0, 1000),
+      contact: text(form, 'contact').slice(0, 1000),
+      body: text(form, 'body').slice(0, 20_000),
+    };
     const error = validateFeedback(values);
     if (error) return showArticle(ctx, req, reply, article, { status: 400, feedback: { values, error } });
 

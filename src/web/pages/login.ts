@@ -7,7 +7,17 @@ import { html } from '../html.ts';
 import { anonymousCsrfToken, checkAnonymousCsrf, checkSessionCsrf, csrfInput } from '../csrf.ts';
 import { ACCOUNT_LIMITS, bucketKey, enforce } from '../ratelimit.ts';
 import { currentUser, setSessionCookie, signOut } from '../session.ts';
-import { accountError, clientIp, errorBox, field, formBody, localPath, seeOther, sendPage, statusOf } from '../form.ts';
+import {
+  accountError,
+  clientIp,
+  errorBox,
+  field,
+  formBody,
+  localPath,
+  seeOther,
+  sendPage,
+  statusOf,
+} from '../form.ts';
 
 interface Values {
   email?: string;
@@ -19,16 +29,35 @@ async function form(ctx: Context, req: FastifyRequest, reply: FastifyReply, stat
   const token = anonymousCsrfToken(ctx, req, reply);
   const current = await currentUser(ctx, req);
   const body = html`<h1>Log in</h1>
-${current ? html`<p>You are logged in as ${current.user.email}. <a href="/account">Your account</a></p>` : ''}
-${errorBox(values.error)}
-<form method="post" action="/login">
-${csrfInput(token)}
-<input type="hidden" name="next" value="${localPath(values.next)}">
-<p><label for="email">E-mail address</label><br><input id="email" name="email" type="email" required maxlength="${LIMITS.emailMax}" autocomplete="username" value="${values.email ?? ''}"></p>
-<p><label for="password">Password</label><br><input id="password" name="password" type="password" required maxlength="${LIMITS.passwordMax}" autocomplete="current-password"></p>
-<p><button type="submit">Log in</button></p>
-</form>
-<p><a href="/reset">Forgot your password?</a> · No account yet? <a href="/signup">Sign up</a>.</p>`;
+    ${current ? html`<p>You are logged in as ${current.user.email}. <a href="/account">Your account</a></p>` : ''}
+    ${errorBox(values.error)}
+    <form method="post" action="/login">
+      ${csrfInput(token)}
+      <input type="hidden" name="next" value="${localPath(values.next)}" />
+      <p>
+        <label for="email">E-mail address</label><br /><input
+          id="email"
+          name="email"
+          type="email"
+          required
+          maxlength="${LIMITS.emailMax}"
+          autocomplete="username"
+          value="${values.email ?? ''}"
+        />
+      </p>
+      <p>
+        <label for="password">Password</label><br /><input
+          id="password"
+          name="password"
+          type="password"
+          required
+          maxlength="${LIMITS.passwordMax}"
+          autocomplete="current-password"
+        />
+      </p>
+      <p><button type="submit">Log in</button></p>
+    </form>
+    <p><a href="/reset">Forgot your password?</a> · No account yet? <a href="/signup">Sign up</a>.</p>`;
   return sendPage(reply, status, 'Log in', body, current);
 }
 
@@ -55,7 +84,11 @@ export function loginSubmit(ctx: Context): RouteHandlerMethod {
       setSessionCookie(ctx, reply, session.id);
     } catch (err) {
       const e = accountError(err);
-      return form(ctx, req, reply, statusOf(e), { email: email.slice(0, LIMITS.emailMax), next, error: e.message });
+      return form(ctx, req, reply, statusOf(e), {
+        email: email.slice(0, LIMITS.emailMax),
+        next,
+        error: e.message,
+      });
     }
     return seeOther(reply, next);
   };

@@ -14,23 +14,46 @@ import { articleHref, sendHtml, timeTag } from '../view.ts';
 import { articleByKbParam, redirectToCanonical } from './article.ts';
 import { diffHref } from './article-view.ts';
 
-export async function showRevision(ctx: Context, req: FastifyRequest, reply: FastifyReply, article: Article, revisionParam: string): Promise<FastifyReply> {
+export async function showRevision(
+  ctx: Context,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  article: Article,
+  revisionParam: string,
+): Promise<FastifyReply> {
   const id = /^\d{1,12}$/.test(revisionParam) ? Number(revisionParam) : 0;
   const rev = id ? await revisionText(ctx.store.db, article.id, id) : undefined;
-  if (!rev) throw notFound(`Article ${article.kb ? `KB${article.kb}` : article.path} has no revision "${revisionParam}"`);
-  const [source, current, latest] = await Promise.all([sourceOf(ctx.store.db, rev.source_id), currentUser(ctx, req), currentRevisionId(ctx.store.db, article)]);
+  if (!rev)
+    throw notFound(
+      `Article ${article.kb ? `KB${article.kb}` : article.path} has no revision "${revisionParam}"`,
+    );
+  const [source, current, latest] = await Promise.all([
+    sourceOf(ctx.store.db, rev.source_id),
+    currentUser(ctx, req),
+    currentRevisionId(ctx.store.db, article),
+  ]);
   const classic = source?.kind === 'classic' && article.kb;
   const body = html`<p><a href="${articleHref(article)}">← ${article.title}</a></p>
-<h1>${rev.title}</h1>
-<div class="kb-meta"><dl>
-<dt>Article ID</dt><dd>${article.kb ?? article.path}${classic ? html` (published as Q${article.kb})` : ''}</dd>
-<dt>Revision</dt><dd>${rev.number}</dd>
-<dt>Seen</dt><dd>${timeTag(rev.seen_at)}</dd>
-<dt>Source</dt><dd>${source?.name ?? 'unknown'}${rev.path ? html` · ${rev.path}` : ''}</dd>
-</dl></div>
-${latest && latest !== rev.id ? html`<p><a href="${diffHref(article, rev.id, latest)}">Compare with the current revision</a></p>` : ''}
-<div class="revision-text">${rev.text}</div>`;
-  return sendHtml(reply, { title: `${rev.title} (revision ${rev.number})`, body, user: navUser(current), noindex: true }, { cache: 'public, max-age=3600' });
+    <h1>${rev.title}</h1>
+    <div class="kb-meta">
+      <dl>
+        <dt>Article ID</dt>
+        <dd>${article.kb ?? article.path}${classic ? html` (published as Q${article.kb})` : ''}</dd>
+        <dt>Revision</dt>
+        <dd>${rev.number}</dd>
+        <dt>Seen</dt>
+        <dd>${timeTag(rev.seen_at)}</dd>
+        <dt>Source</dt>
+        <dd>${source?.name ?? 'unknown'}${rev.path ? html` · ${rev.path}` : ''}</dd>
+      </dl>
+    </div>
+    ${latest && latest !== rev.id ? html`<p><a href="${diffHref(article, rev.id, latest)}">Compare with the current revision</a></p>` : ''}
+    <div class="revision-text">${rev.text}</div>`;
+  return sendHtml(
+    reply,
+    { title: `${rev.title} (revision ${rev.number})`, body, user: navUser(current), noindex: true },
+    { cache: 'public, max-age=3600' },
+  );
 }
 
 export function revisionPage(ctx: Context): RouteHandlerMethod {

@@ -23,18 +23,35 @@ const MAX_PAGE = 50;
 
 function readParams(query: unknown): SearchParams {
   const sort = param(query, 'sort') === 'date' ? 'date' : 'relevance';
-  return { q: param(query, 'q').trim(), sort, page: pageNumber(param(query, 'page'), MAX_PAGE), tech: param(query, 'tech').trim().toLowerCase() || undefined };
+  return {
+    q: param(query, 'q').trim(),
+    sort,
+    page: pageNumber(param(query, 'page'), MAX_PAGE),
+    tech: param(query, 'tech').trim().toLowerCase() || undefined,
+  };
 }
 
 const SEND = { cache: 'public, max-age=60' };
 const CACHE_BYTES = 8 * 1024 * 1024;
 
 function options(current: CurrentUser | null, p: SearchParams, body: SafeHtml): PageOptions {
-  return { title: p.q ? `${p.q} – search` : 'Search', body, user: navUser(current), noHeaderSearch: true, noindex: true };
+  return {
+    title: p.q ? `${p.q} – search` : 'Search',
+    body,
+    user: navUser(current),
+    noHeaderSearch: true,
+    noindex: true,
+  };
 }
 
 async function resultsPage(ctx: Context, p: SearchParams, current: CurrentUser | null): Promise<PageOptions> {
-  const result = await search(ctx.store, p.q, { limit: PAGE_SIZE, offset: (p.page! - 1) * PAGE_SIZE, sort: p.sort, technology: p.tech, facets: true });
+  const result = await search(ctx.store, p.q, {
+    limit: PAGE_SIZE,
+    offset: (p.page! - 1) * PAGE_SIZE,
+    sort: p.sort,
+    technology: p.tech,
+    facets: true,
+  });
   return options(current, p, await searchResults(ctx, p, result, current, PAGE_SIZE, MAX_PAGE));
 }
 
@@ -47,7 +64,8 @@ export function searchPage(ctx: Context): RouteHandlerMethod {
     try {
       parse(p.q);
     } catch (err) {
-      if (err instanceof QueryError) return sendHtml(reply, options(current, p, queryErrorBox(p.q, err)), { ...SEND, status: 400 });
+      if (err instanceof QueryError)
+        return sendHtml(reply, options(current, p, queryErrorBox(p.q, err)), { ...SEND, status: 400 });
       throw err;
     }
     const kb = kbJump(p.q);
@@ -59,6 +77,12 @@ export function searchPage(ctx: Context): RouteHandlerMethod {
     // Results change only when a scan changes articles: one rendering per query and scan.
     const version = await dataVersion(ctx.store.db);
     const key = JSON.stringify([p.q, p.sort, p.page, p.tech ?? '', version]);
-    return sendShared(reply, pageCache(ctx.store, 'search', CACHE_BYTES), key, () => resultsPage(ctx, p, null), SEND);
+    return sendShared(
+      reply,
+      pageCache(ctx.store, 'search', CACHE_BYTES),
+      key,
+      () => resultsPage(ctx, p, null),
+      SEND,
+    );
   };
 }

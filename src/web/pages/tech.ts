@@ -5,7 +5,12 @@
  */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { aliasesOfTechnology, findTechnologyByAlias, findTechnologyBySlug, latestChanges } from '../../store/browse.ts';
+import {
+  aliasesOfTechnology,
+  findTechnologyByAlias,
+  findTechnologyBySlug,
+  latestChanges,
+} from '../../store/browse.ts';
 import type { Technology } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
 import { html } from '../html.ts';
@@ -20,30 +25,71 @@ import { changeList } from './home.ts';
 function subscribeBox(t: Technology, current: CurrentUser | null) {
   const feed = `/feeds/tech/${encodeURIComponent(t.slug)}.atom`;
   const button = current
-    ? html`<form method="post" action="/account/subscriptions">${csrfInput(current.csrf)}<input type="hidden" name="technology" value="${t.slug}"><button type="submit">Subscribe to ${t.name}</button></form>`
+    ? html`<form method="post" action="/account/subscriptions">
+        ${csrfInput(current.csrf)}<input type="hidden" name="technology" value="${t.slug}" /><button
+          type="submit"
+        >
+          Subscribe to ${t.name}
+        </button>
+      </form>`
     : html`<a class="button" href="/signup">Sign up to subscribe</a> <a href="/login">or log in</a>`;
-  return html`<div class="subscribe">${button}<a href="${feed}" type="application/atom+xml">Atom feed</a></div>`;
+  return html`<div class="subscribe">
+    ${button}<a href="${feed}" type="application/atom+xml">Atom feed</a>
+  </div>`;
 }
 
 const CACHE_BYTES = 8 * 1024 * 1024;
 const SEND = { cache: 'public, max-age=300' };
 
-async function techOptions(ctx: Context, tech: Technology, current: CurrentUser | null): Promise<PageOptions> {
-  const [aliases, changes] = await Promise.all([aliasesOfTechnology(ctx.store.db, tech.id), latestChanges(ctx.store.db, { technology: tech, limit: 25 })]);
+async function techOptions(
+  ctx: Context,
+  tech: Technology,
+  current: CurrentUser | null,
+): Promise<PageOptions> {
+  const [aliases, changes] = await Promise.all([
+    aliasesOfTechnology(ctx.store.db, tech.id),
+    latestChanges(ctx.store.db, { technology: tech, limit: 25 }),
+  ]);
   const shownAliases = aliases.filter((a) => a !== tech.slug && a !== tech.name.toLowerCase());
   const feed = `/feeds/tech/${encodeURIComponent(tech.slug)}.atom`;
   const body = html`<p><a href="/tech">← Technologies</a></p>
-<h1>${tech.name}</h1>
-<div class="kb-meta"><dl>
-<dt>Kind</dt><dd>${tech.kind}</dd>
-<dt>Articles</dt><dd><a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}">${plural(tech.article_count, 'article')}</a></dd>
-${shownAliases.length ? html`<dt>Also known as</dt><dd>${shownAliases.join(', ')}</dd>` : ''}
-</dl></div>
-${subscribeBox(tech, current)}
-<h2>Latest new and updated articles</h2>
-${changeList(changes)}
-<p><a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}">All articles about ${tech.name}</a></p>`;
-  return { title: tech.name, description: `New and updated knowledge-base articles about ${tech.name}.`, body, user: navUser(current), head: html`<link rel="alternate" type="application/atom+xml" title="${tech.name} – kbwatch" href="${feed}">` };
+    <h1>${tech.name}</h1>
+    <div class="kb-meta">
+      <dl>
+        <dt>Kind</dt>
+        <dd>${tech.kind}</dd>
+        <dt>Articles</dt>
+        <dd>
+          <a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}"
+            >${plural(tech.article_count, 'article')}</a
+          >
+        </dd>
+        ${
+          shownAliases.length
+            ? html`<dt>Also known as</dt>
+                <dd>${shownAliases.join(', ')}</dd>`
+            : ''
+        }
+      </dl>
+    </div>
+    ${subscribeBox(tech, current)}
+    <h2>Latest new and updated articles</h2>
+    ${changeList(changes)}
+    <p>
+      <a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}">All articles about ${tech.name}</a>
+    </p>`;
+  return {
+    title: tech.name,
+    description: `New and updated knowledge-base articles about ${tech.name}.`,
+    body,
+    user: navUser(current),
+    head: html`<link
+      rel="alternate"
+      type="application/atom+xml"
+      title="${tech.name} – kbwatch"
+      href="${feed}"
+    />`,
+  };
 }
 
 export function techPage(ctx: Context): RouteHandlerMethod {
@@ -59,6 +105,12 @@ export function techPage(ctx: Context): RouteHandlerMethod {
     const current = await currentUser(ctx, req);
     if (current) return sendHtml(reply, await techOptions(ctx, tech, current), SEND);
     const version = await dataVersion(ctx.store.db);
-    return sendShared(reply, pageCache(ctx.store, 'tech', CACHE_BYTES), `${tech.id}:${tech.article_count}:${version}`, () => techOptions(ctx, tech, null), SEND);
+    return sendShared(
+      reply,
+      pageCache(ctx.store, 'tech', CACHE_BYTES),
+      `${tech.id}:${tech.article_count}:${version}`,
+      () => techOptions(ctx, tech, null),
+      SEND,
+    );
   };
 }

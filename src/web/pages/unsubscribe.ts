@@ -19,33 +19,57 @@ function tokenOf(req: FastifyRequest): string {
 }
 
 function send(reply: FastifyReply, status: number, title: string, body: SafeHtml): FastifyReply {
-  return reply.code(status).header('Cache-Control', 'no-store').header('X-Robots-Tag', 'noindex').type('text/html; charset=utf-8').send(page({ title, body }));
+  return reply
+    .code(status)
+    .header('Cache-Control', 'no-store')
+    .header('X-Robots-Tag', 'noindex')
+    .type('text/html; charset=utf-8')
+    .send(page({ title, body }));
 }
 
 function badLink(reply: FastifyReply, err: unknown): FastifyReply {
   if (!(err instanceof TokenError)) throw err;
-  return send(reply, 400, 'Link not valid', html`<h1>This link does not work</h1>
-<p class="error" role="alert">${err.message}</p>
-<p>You can also manage or stop your digests from <a href="/account">your account</a>.</p>`);
+  return send(
+    reply,
+    400,
+    'Link not valid',
+    html`<h1>This link does not work</h1>
+      <p class="error" role="alert">${err.message}</p>
+      <p>You can also manage or stop your digests from <a href="/account">your account</a>.</p>`,
+  );
 }
 
-function confirmForm(action: '/unsubscribe' | '/mute', token: string, heading: string, text: string, button: string): SafeHtml {
+function confirmForm(
+  action: '/unsubscribe' | '/mute',
+  token: string,
+  heading: string,
+  text: string,
+  button: string,
+): SafeHtml {
   return html`<h1>${heading}</h1>
-<p>${text}</p>
-<form method="post" action="${action}?token=${encodeURIComponent(token)}">
-<input type="hidden" name="token" value="${token}">
-<button type="submit">${button}</button>
-</form>`;
+    <p>${text}</p>
+    <form method="post" action="${action}?token=${encodeURIComponent(token)}">
+      <input type="hidden" name="token" value="${token}" />
+      <button type="submit">${button}</button>
+    </form>`;
 }
 
 export function unsubscribeRoutes(ctx: Context) {
   return async function routes(app: FastifyInstance): Promise<void> {
     // One-click clients may post multipart; the token is in the URL, so the body is not needed.
     if (!app.hasContentTypeParser('multipart/form-data')) {
-      app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, _body, done) => done(null, {}));
+      app.addContentTypeParser(
+        'multipart/form-data',
+        { parseAs: 'string', bodyLimit: 16 * 1024 },
+        (_req, _body, done) => done(null, {}),
+      );
     }
     if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))));
+      app.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string' },
+        (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+      );
     }
 
     app.get('/unsubscribe', async (req, reply) => {
@@ -55,7 +79,18 @@ export function unsubscribeRoutes(ctx: Context) {
       } catch (err) {
         return badLink(reply, err);
       }
-      return send(reply, 200, 'Unsubscribe', confirmForm('/unsubscribe', token, 'Stop all kbwatch digests?', 'Every subscription of this address will be paused and no further digest will be sent.', 'Unsubscribe'));
+      return send(
+        reply,
+        200,
+        'Unsubscribe',
+        confirmForm(
+          '/unsubscribe',
+          token,
+          'Stop all kbwatch digests?',
+          'Every subscription of this address will be paused and no further digest will be sent.',
+          'Unsubscribe',
+        ),
+      );
     });
 
     app.post('/unsubscribe', async (req, reply) => {
@@ -64,8 +99,16 @@ export function unsubscribeRoutes(ctx: Context) {
       } catch (err) {
         return badLink(reply, err);
       }
-      return send(reply, 200, 'Unsubscribed', html`<h1>You are unsubscribed</h1>
-<p>No further digests will be sent. To follow technologies again, resume them on <a href="/account">your account page</a>.</p>`);
+      return send(
+        reply,
+        200,
+        'Unsubscribed',
+        html`<h1>You are unsubscribed</h1>
+          <p>
+            No further digests will be sent. To follow technologies again, resume them on
+            <a href="/account">your account page</a>.
+          </p>`,
+      );
     });
 
     app.get('/mute', async (req, reply) => {
@@ -75,7 +118,18 @@ export function unsubscribeRoutes(ctx: Context) {
       } catch (err) {
         return badLink(reply, err);
       }
-      return send(reply, 200, 'Mute', confirmForm('/mute', token, 'Mute this subscription?', 'Its articles will no longer appear in your digests. Your other subscriptions stay as they are.', 'Mute'));
+      return send(
+        reply,
+        200,
+        'Mute',
+        confirmForm(
+          '/mute',
+          token,
+          'Mute this subscription?',
+          'Its articles will no longer appear in your digests. Your other subscriptions stay as they are.',
+          'Mute',
+        ),
+      );
     });
 
     app.post('/mute', async (req, reply) => {
@@ -85,8 +139,15 @@ export function unsubscribeRoutes(ctx: Context) {
       } catch (err) {
         return badLink(reply, err);
       }
-      return send(reply, 200, 'Muted', html`<h1>Muted</h1>
-<p>${label} no longer appears in your digests. Unmute it on <a href="/account">your account page</a>.</p>`);
+      return send(
+        reply,
+        200,
+        'Muted',
+        html`<h1>Muted</h1>
+          <p>
+            ${label} no longer appears in your digests. Unmute it on <a href="/account">your account page</a>.
+          </p>`,
+      );
     });
   };
 }

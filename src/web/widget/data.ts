@@ -22,7 +22,12 @@ export async function widgetData(ctx: Context, query: unknown): Promise<WidgetDa
   return {
     title: widgetTitle(w),
     more: widgetMoreUrl(ctx, w),
-    items: articles.map((a) => ({ kb: a.kb, title: a.title, url: articleUrl(ctx, a), updated: a.lastChanged })),
+    items: articles.map((a) => ({
+      kb: a.kb,
+      title: a.title,
+      url: articleUrl(ctx, a),
+      updated: a.lastChanged,
+    })),
   };
 }
 
@@ -34,7 +39,10 @@ export function widgetDataRoute(ctx: Context): RouteHandlerMethod {
       return widgetHeaders(reply).send(data);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      return reply.code(err.status).header('Cache-Control', 'no-store').send({ error: { code: err.code, message: err.message } });
+      return reply
+        .code(err.status)
+        .header('Cache-Control', 'no-store')
+        .send({ error: { code: err.code, message: err.message } });
     }
   };
 }

@@ -8,7 +8,9 @@ export const WIDGET_CACHE = 'public, max-age=300';
 
 /** CORS for public, credential-free GETs (widget data, API). */
 export function allowAnyOrigin(reply: FastifyReply): FastifyReply {
-  return reply.header('Access-Control-Allow-Origin', '*').header('Cross-Origin-Resource-Policy', 'cross-origin');
+  return reply
+    .header('Access-Control-Allow-Origin', '*')
+    .header('Cross-Origin-Resource-Policy', 'cross-origin');
 }
 
 export function widgetHeaders(reply: FastifyReply): FastifyReply {

@@ -27,7 +27,8 @@ function text(query: Record<string, unknown>, name: string): string {
   const v = query[name];
   if (v === undefined) return '';
   if (typeof v !== 'string') throw badRequest(`widget: ${name} must be given once`, `invalid_${name}`);
-  if (v.length > 500) throw badRequest(`widget: ${name} is too long (at most 500 characters)`, `invalid_${name}`);
+  if (v.length > 500)
+    throw badRequest(`widget: ${name} is too long (at most 500 characters)`, `invalid_${name}`);
   return v.trim();
 }
 
@@ -37,10 +38,14 @@ export function readWidgetOptions(query: unknown): WidgetOptions {
   const countText = text(qs, 'count');
   const count = countText === '' ? DEFAULT_COUNT : Number(countText);
   if (!/^\d+$/.test(countText || '0') || count < 1 || count > MAX_COUNT) {
-    throw badRequest(`widget: count must be a whole number from 1 to ${MAX_COUNT}, got "${countText}"`, 'invalid_count');
+    throw badRequest(
+      `widget: count must be a whole number from 1 to ${MAX_COUNT}, got "${countText}"`,
+      'invalid_count',
+    );
   }
   const theme = text(qs, 'theme') || 'light';
-  if (!(THEMES as readonly string[]).includes(theme)) throw badRequest(`widget: theme must be light or dark, got "${theme}"`, 'invalid_theme');
+  if (!(THEMES as readonly string[]).includes(theme))
+    throw badRequest(`widget: theme must be light or dark, got "${theme}"`, 'invalid_theme');
   return { tech: text(qs, 'tech'), q: text(qs, 'q'), count, theme: theme as Theme };
 }
 
@@ -50,7 +55,8 @@ export async function resolveWidget(ctx: Context, query: unknown): Promise<Resol
   const out: ResolvedWidget = { ...opts };
   if (opts.tech) {
     out.technology = await resolveTechnology(ctx, opts.tech);
-    if (!out.technology) throw new HttpError(404, 'unknown_technology', `widget: no technology "${opts.tech}"`);
+    if (!out.technology)
+      throw new HttpError(404, 'unknown_technology', `widget: no technology "${opts.tech}"`);
   }
   if (opts.q) {
     try {

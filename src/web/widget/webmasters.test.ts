@@ -5,7 +5,12 @@ import { startWebServer, type WebTestServer } from '../../../test/web-server.ts'
 import { seedKb } from '../../../test/web-fixtures.ts';
 
 function unescape(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 function textarea(page: string, id: string): string {
@@ -37,7 +42,10 @@ describe('web: webmasters snippet builder', { skip: await skipReason('sqlite') }
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-security-policy')!, /frame-src 'self'/);
     const page = await res.text();
-    assert.equal(textarea(page, 'snippet-script'), '<script src="http://kbwatch.test/widget.js" data-tech="kbwinsock" data-query="port" data-count="3" data-theme="dark" async></script>');
+    assert.equal(
+      textarea(page, 'snippet-script'),
+      '<script src="http://kbwatch.test/widget.js" data-tech="kbwinsock" data-query="port" data-count="3" data-theme="dark" async></script>',
+    );
     assert.equal(
       textarea(page, 'snippet-iframe'),
       '<iframe src="http://kbwatch.test/widget/frame?tech=kbwinsock&amp;q=port&amp;count=3&amp;theme=dark" title="Latest articles: kbWinsock · port" width="360" height="420" loading="lazy" style="border:0"></iframe>',
@@ -47,11 +55,16 @@ describe('web: webmasters snippet builder', { skip: await skipReason('sqlite') }
     const frame = await fetch(`${s.url}${unescape(preview)}`);
     assert.equal(frame.status, 200);
     assert.match(await frame.text(), /KB307175: How to use Winsock/);
-    assert.match(page, /<select id="w-theme" name="theme"><option value="light">light<\/option><option value="dark" selected>dark<\/option>/);
+    assert.match(
+      page,
+      /<select id="w-theme" name="theme"><option value="light">light<\/option><option value="dark" selected>dark<\/option>/,
+    );
   });
 
   it('shows option errors on the page and escapes whatever was typed', async () => {
-    const res = await fetch(`${s.url}/webmasters?tech=${encodeURIComponent('<script>alert(1)</script>')}&count=5`);
+    const res = await fetch(
+      `${s.url}/webmasters?tech=${encodeURIComponent('<script>alert(1)</script>')}&count=5`,
+    );
     assert.equal(res.status, 404);
     const page = await res.text();
     assert.doesNotMatch(page, /<script>alert/);

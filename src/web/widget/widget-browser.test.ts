@@ -24,86 +24,119 @@ function hostPage(kbwatch: string): string {
 </body></html>`;
 }
 
-describe('web: widget embedded on another site, in Chromium', { skip: chromiumMissing() || (await skipReason('sqlite')) }, () => {
-  let s: WebTestServer;
-  let host: Server;
-  let hostUrl: string;
-  let browser: Browser;
-  before(async () => {
-    s = await startWebServer('sqlite');
-    await seedKb(s.ctx.store.db);
-    host = createServer((req, res) => {
-      // /strict: a host page with its own strict CSP that allows only kbwatch's origin for scripts and fetches.
-      const csp = req.url === '/strict' ? { 'content-security-policy': `default-src 'none'; script-src ${s.url}; connect-src ${s.url}; frame-src ${s.url}` } : {};
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...csp }).end(hostPage(s.url));
+describe(
+  'web: widget embedded on another site, in Chromium',
+  { skip: chromiumMissing() || (await skipReason('sqlite')) },
+  () => {
+    let s: WebTestServer;
+    let host: Server;
+    let hostUrl: string;
+    let browser: Browser;
+    before(async () => {
+      s = await startWebServer('sqlite');
+      await seedKb(s.ctx.store.db);
+      host = createServer((req, res) => {
+        // /strict: a host page with its own strict CSP that allows only kbwatch's origin for scripts and fetches.
+        const csp =
+          req.url === '/strict'
+            ? {
+                'content-security-policy': `default-src 'none'; script-src ${s.url}; connect-src ${s.url}; frame-src ${s.url}`,
+              }
+            : {};
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...csp }).end(hostPage(s.url));
+      });
+      await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+      // Another host name and port than kbwatch's: a different origin.
+      hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
+      browser = await launchChromium();
     });
-    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-    // Another host name and port than kbwatch's: a different origin.
-    hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await new Promise((resolve) => host?.close(resolve));
-    await s?.close();
-  });
-
-  it('renders both script widgets in shadow DOM and the iframe, with no cookies and no errors', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
+    after(async () => {
+      await browser?.close();
+      await new Promise((resolve) => host?.close(resolve));
+      await s?.close();
     });
-    await page.goto(hostUrl);
 
-    const links = page.locator('#script-widget .kbwatch-widget li a');
-    await links.nth(1).waitFor({ timeout: 15_000 });
-    assert.deepEqual(await links.allTextContents(), ['KB307175: How to use Winsock to listen on a port', 'KB100001: Windows Server does not boot after an update']);
-    assert.equal(await links.first().getAttribute('href'), 'http://kbwatch.test/kb/307175');
-    assert.equal(await page.locator('#script-widget .kbwatch-widget h2').textContent(), 'Latest articles: Windows Server 2019');
-    const inShadow = await page.evaluate(() => {
-      const hostEl = document.querySelector('#script-widget .kbwatch-widget');
-      return { shadow: Boolean(hostEl?.shadowRoot), lightChildren: hostEl?.children.length, dark: Boolean(hostEl?.shadowRoot?.querySelector('.box.dark')) };
+    it('renders both script widgets in shadow DOM and the iframe, with no cookies and no errors', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(hostUrl);
+
+      const links = page.locator('#script-widget .kbwatch-widget li a');
+      await links.nth(1).waitFor({ timeout: 15_000 });
+      assert.deepEqual(await links.allTextContents(), [
+        'KB307175: How to use Winsock to listen on a port',
+        'KB100001: Windows Server does not boot after an update',
+      ]);
+      assert.equal(await links.first().getAttribute('href'), 'http://kbwatch.test/kb/307175');
+      assert.equal(
+        await page.locator('#script-widget .kbwatch-widget h2').textContent(),
+        'Latest articles: Windows Server 2019',
+      );
+      const inShadow = await page.evaluate(() => {
+        const hostEl = document.querySelector('#script-widget .kbwatch-widget');
+        return {
+          shadow: Boolean(hostEl?.shadowRoot),
+          lightChildren: hostEl?.children.length,
+          dark: Boolean(hostEl?.shadowRoot?.querySelector('.box.dark')),
+        };
+      });
+      assert.deepEqual(inShadow, { shadow: true, lightChildren: 0, dark: true });
+
+      const query = page.locator('#query-widget .kbwatch-widget li a');
+      await query.first().waitFor();
+      assert.deepEqual(await query.allTextContents(), ['KB307175: How to use Winsock to listen on a port']);
+
+      const frame = page.frameLocator('#frame-widget');
+      const frameLink = frame.locator('li a');
+      await frameLink.first().waitFor();
+      assert.equal(
+        await frameLink.first().textContent(),
+        HOSTILE_TITLE,
+        'markup in a title is shown as text',
+      );
+      assert.equal(
+        await page.evaluate(() => document.querySelectorAll('script:not([src])').length),
+        0,
+        'nothing injected into the host page',
+      );
+
+      assert.deepEqual(await seriousViolations(page), [], 'axe-core, shadow DOM and frame included');
+      assert.deepEqual(await context.cookies(), []);
+      assert.deepEqual(errors, []);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: `${ARTIFACTS}/widget-embedded.png`, fullPage: true });
+      await context.close();
     });
-    assert.deepEqual(inShadow, { shadow: true, lightChildren: 0, dark: true });
 
-    const query = page.locator('#query-widget .kbwatch-widget li a');
-    await query.first().waitFor();
-    assert.deepEqual(await query.allTextContents(), ['KB307175: How to use Winsock to listen on a port']);
-
-    const frame = page.frameLocator('#frame-widget');
-    const frameLink = frame.locator('li a');
-    await frameLink.first().waitFor();
-    assert.equal(await frameLink.first().textContent(), HOSTILE_TITLE, 'markup in a title is shown as text');
-    assert.equal(await page.evaluate(() => document.querySelectorAll('script:not([src])').length), 0, 'nothing injected into the host page');
-
-    assert.deepEqual(await seriousViolations(page), [], 'axe-core, shadow DOM and frame included');
-    assert.deepEqual(await context.cookies(), []);
-    assert.deepEqual(errors, []);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}/widget-embedded.png`, fullPage: true });
-    await context.close();
-  });
-
-  it('works on a host page with a strict CSP that allows kbwatch for scripts, fetches and frames only', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') violations.push(m.text());
+    it('works on a host page with a strict CSP that allows kbwatch for scripts, fetches and frames only', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') violations.push(m.text());
+      });
+      await page.goto(`${hostUrl}strict`);
+      const links = page.locator('#script-widget .kbwatch-widget li a');
+      await links.nth(1).waitFor({ timeout: 15_000 });
+      const background = await page.evaluate(() => {
+        const box = document
+          .querySelector('#script-widget .kbwatch-widget')
+          ?.shadowRoot?.querySelector('.box');
+        return box ? getComputedStyle(box).backgroundColor : null;
+      });
+      assert.equal(
+        background,
+        'rgb(27, 31, 36)',
+        'the widget styles apply without style-src on the host page',
+      );
+      assert.equal(await page.frameLocator('#frame-widget').locator('li a').count(), 1);
+      assert.deepEqual(violations, []);
+      await context.close();
     });
-    await page.goto(`${hostUrl}strict`);
-    const links = page.locator('#script-widget .kbwatch-widget li a');
-    await links.nth(1).waitFor({ timeout: 15_000 });
-    const background = await page.evaluate(() => {
-      const box = document.querySelector('#script-widget .kbwatch-widget')?.shadowRoot?.querySelector('.box');
-      return box ? getComputedStyle(box).backgroundColor : null;
-    });
-    assert.equal(background, 'rgb(27, 31, 36)', 'the widget styles apply without style-src on the host page');
-    assert.equal(await page.frameLocator('#frame-widget').locator('li a').count(), 1);
-    assert.deepEqual(violations, []);
-    await context.close();
-  });
-});
+  },
+);

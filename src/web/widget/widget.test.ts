@@ -29,18 +29,26 @@ for (const dialect of DIALECTS) {
       assert.match(js, /attachShadow/);
       assert.match(js, /credentials: 'omit'/);
       assert.doesNotMatch(js, /innerHTML/);
-      const again = await fetch(`${s.url}/widget.js`, { headers: { 'If-None-Match': res.headers.get('etag')! } });
+      const again = await fetch(`${s.url}/widget.js`, {
+        headers: { 'If-None-Match': res.headers.get('etag')! },
+      });
       assert.equal(again.status, 304);
     });
 
     it('serves data to any origin, without credentials or cookies, latest articles first', async () => {
-      const res = await fetch(`${s.url}/widget/data.json?tech=windows-server-2019&count=5`, { headers: { Origin: 'https://blog.example', Cookie: 'kbw_session=whatever' } });
+      const res = await fetch(`${s.url}/widget/data.json?tech=windows-server-2019&count=5`, {
+        headers: { Origin: 'https://blog.example', Cookie: 'kbw_session=whatever' },
+      });
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('access-control-allow-origin'), '*');
       assert.equal(res.headers.get('access-control-allow-credentials'), null);
       assert.equal(res.headers.get('cache-control'), 'public, max-age=300');
       noCookies(res);
-      const data = (await res.json()) as { title: string; more: string; items: { kb: number | null; title: string; url: string; updated: string }[] };
+      const data = (await res.json()) as {
+        title: string;
+        more: string;
+        items: { kb: number | null; title: string; url: string; updated: string }[];
+      };
       assert.equal(data.title, 'Latest articles: Windows Server 2019');
       assert.equal(data.more, `${TEST_BASE_URL}/tech/windows-server-2019`);
       assert.deepEqual(
@@ -50,11 +58,16 @@ for (const dialect of DIALECTS) {
           [100001, `${TEST_BASE_URL}/kb/100001`, '2024-01-15T03:00:00.000Z'],
         ],
       );
-      const one = (await (await fetch(`${s.url}/widget/data.json?q=winsock&count=1`)).json()) as { items: unknown[] };
+      const one = (await (await fetch(`${s.url}/widget/data.json?q=winsock&count=1`)).json()) as {
+        items: unknown[];
+      };
       assert.equal(one.items.length, 1);
       const all = (await (await fetch(`${s.url}/widget/data.json`)).json()) as { items: { title: string }[] };
       assert.equal(all.items.length, 3);
-      assert.ok(all.items.some((i) => i.title === HOSTILE_TITLE), 'titles are data, sent as they are');
+      assert.ok(
+        all.items.some((i) => i.title === HOSTILE_TITLE),
+        'titles are data, sent as they are',
+      );
     });
 
     it('answers bad options with JSON errors any origin can read, never cached', async () => {
@@ -88,8 +101,14 @@ for (const dialect of DIALECTS) {
       const page = await res.text();
       assert.doesNotMatch(page, /<script/i);
       assert.match(page, /class="box dark"/);
-      assert.match(page, /Exchange mail flow &quot;quoted&quot; &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; more/);
-      assert.match(page, /href="http:\/\/kbwatch\.test\/a\/support\/exchange\/mail-flow\.md" target="_blank" rel="noopener"/);
+      assert.match(
+        page,
+        /Exchange mail flow &quot;quoted&quot; &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; more/,
+      );
+      assert.match(
+        page,
+        /href="http:\/\/kbwatch\.test\/a\/support\/exchange\/mail-flow\.md" target="_blank" rel="noopener"/,
+      );
       const style = /<style>([\s\S]*?)<\/style>/.exec(page)![1];
       const hash = createHash('sha256').update(style).digest('base64');
       assert.ok(csp.includes(`'sha256-${hash}'`), 'the inline style is allowed by its hash');
