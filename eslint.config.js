@@ -16,7 +16,19 @@ export default tseslint.config(
     // Modules form a graph without cycles: data flows one way (sources → scan → store → match → …).
     files: ['src/**/*.ts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/extensions': ['.ts', '.js'], 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/resolver': { node: { extensions: ['.ts', '.js'] } },
+    },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // Small files and functions: a module does one job, a function one step of it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', 'src/store/migrations/**'],
+    rules: {
+      'max-lines': ['warn', { max: 300 }],
+      'max-lines-per-function': ['warn', { max: 60 }],
+    },
   },
 );

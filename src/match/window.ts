@@ -4,7 +4,7 @@
  * chunks, whatever the number of users.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { ChangeSummary } from '../model/article.ts';
+import { chunks, jsonList, parseSummary } from '../store/codec.ts';
 import { dialectOf } from '../store/dialect.ts';
 import type { Database } from '../store/schema.ts';
 import type {
@@ -17,12 +17,6 @@ import type {
 
 type Db = Kysely<Database>;
 const CHUNK = 500;
-
-function chunked<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** The newest change id: where a new user's watermark starts (they get only what comes after). */
 export async function currentWatermark(db: Kysely<Database> | Transaction<Database>): Promise<number> {
@@ -65,34 +59,10 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-const jsonList = (text: string): string[] => {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-};
-
-function parseSummary(text: string | null): ChangeSummary | null {
-  if (!text) return null;
-  try {
-    const s = JSON.parse(text) as Partial<ChangeSummary>;
-    return {
-      sections: Array.isArray(s.sections) ? s.sections.map(String) : [],
-      wordsAdded: Number(s.wordsAdded) || 0,
-      wordsRemoved: Number(s.wordsRemoved) || 0,
-      minor: Boolean(s.minor),
-    };
-  } catch {
-    return null;
-  }
-}
-
 async function loadBodies(db: Db, ids: number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const idColumn = dialectOf(db) === 'sqlite' ? sql.raw('rowid') : sql.raw('article_id');
-  for (const part of chunked(ids)) {
+  for (const part of chunks(ids, CHUNK)) {
     const rows = await sql<{
       id: number;
       body: string;
@@ -142,7 +112,7 @@ export async function loadWindow(
   const bodies = opts.withBody === false ? new Map<number, string>() : await loadBodies(db, ids);
   const techOf = new Map<number, number[]>();
   const aliases = new Map<number, string[]>();
-  for (const part of chunked(ids)) {
+  for (const part of chunks(ids, CHUNK)) {
     const links = await db
       .selectFrom('article_technologies as at')
       .innerJoin('technologies as t', 't.id', 'at.technology_id')
@@ -159,7 +129,7 @@ export async function loadWindow(
       push(techOf, l.article_id, l.id);
     }
   }
-  for (const part of chunked([...window.technologies.keys()])) {
+  for (const part of chunks([...window.technologies.keys()], CHUNK)) {
     for (const a of await db
       .selectFrom('technology_aliases')
       .select(['alias', 'technology_id'])
@@ -168,7 +138,7 @@ export async function loadWindow(
       push(aliases, a.technology_id, a.alias.toLowerCase());
     }
   }
-  for (const part of chunked(ids)) {
+  for (const part of chunks(ids, CHUNK)) {
     const rows = await db
       .selectFrom('articles')
       .select([

@@ -16,7 +16,7 @@ import {
   type StoredArticle,
 } from '../store/articles.ts';
 import type { Database, RevisionTable } from '../store/schema.ts';
-import { chunks } from '../store/technologies.ts';
+import { chunks } from '../store/codec.ts';
 import { ensureTechnologies, setArticleTechnologies } from '../store/technologies.ts';
 import { summarizeChange } from './summary.ts';
 

@@ -2,7 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
-import { chunks } from './technologies.ts';
+import { chunks } from './codec.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

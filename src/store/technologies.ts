@@ -1,17 +1,10 @@
 /** Technologies, their aliases and the article links, written in batches by the ingest. */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { aliasesOf, type TechnologyRef } from '../model/technology.ts';
+import { chunks } from './codec.ts';
 import type { Database } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-const CHUNK = 300;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Ensures every technology exists with its aliases; returns slug → id. */
 export async function ensureTechnologies(db: Db, refs: TechnologyRef[]): Promise<Map<string, number>> {
@@ -97,5 +90,3 @@ export async function findTechnology(db: Db, nameOrSlug: string) {
     .where('technology_aliases.alias', 'in', [alias, alias.replace(/\s+/g, '-')])
     .executeTakeFirst();
 }
-
-export { chunks };

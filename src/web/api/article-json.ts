@@ -1,17 +1,9 @@
 /** The JSON shapes of articles and revisions in the API (described in openapi.ts). */
 import type { Context } from '../../context.ts';
 import { revisionsOf, technologiesOfArticle } from '../../store/article-read.ts';
+import { jsonList as list } from '../../store/codec.ts';
 import type { Article, Revision } from '../../store/schema.ts';
 import { articleUrl } from './search.ts';
-
-function list(text: string): string[] {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
 
 /** Where one revision of an article is served by the API. */
 export function revisionHref(

@@ -6,7 +6,7 @@
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import type { ChangeSummary } from '../../model/article.ts';
-import { parseSummary } from '../feeds/latest.ts';
+import { parseSummary } from '../../store/codec.ts';
 import { articleUrl } from './search.ts';
 import { enumListParam, intParam, params, timeParam } from './params.ts';
 

@@ -7,6 +7,7 @@
 import type { Context } from '../../context.ts';
 import type { ChangeSummary } from '../../model/article.ts';
 import type { Query } from '../../query/index.ts';
+import { parseSummary } from '../../store/codec.ts';
 import { search } from '../../store/search.ts';
 import { findTechnology } from '../../store/technologies.ts';
 import type { Technology } from '../../store/schema.ts';
@@ -47,21 +48,6 @@ export async function resolveTechnology(ctx: Context, slugOrName: string): Promi
 }
 
 /** A change's stored summary (JSON text) as an object, or null. */
-export function parseSummary(text: string | null): ChangeSummary | null {
-  if (!text) return null;
-  try {
-    const s = JSON.parse(text) as Partial<ChangeSummary>;
-    return {
-      sections: Array.isArray(s.sections) ? s.sections.map(String) : [],
-      wordsAdded: Number(s.wordsAdded) || 0,
-      wordsRemoved: Number(s.wordsRemoved) || 0,
-      minor: Boolean(s.minor),
-    };
-  } catch {
-    return null;
-  }
-}
-
 /** Technology labels per article id. */
 export async function technologiesOf(
   ctx: Context,

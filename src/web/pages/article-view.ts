@@ -4,6 +4,7 @@
  */
 import { slugify } from '../../model/technology.ts';
 import type { Mention } from '../../store/article-extras.ts';
+import { jsonList as list } from '../../store/codec.ts';
 import type { Article, Source } from '../../store/schema.ts';
 import { html, raw, safeUrl, type SafeHtml } from '../html.ts';
 import { articleHref, longDate, techHref, timeTag } from '../view.ts';
@@ -34,15 +35,6 @@ export function revisionHref(a: Pick<Article, 'kb' | 'path'>, revisionId: number
 export function diffHref(a: Pick<Article, 'kb' | 'path'>, from?: number, to?: number): string {
   const base = a.kb ? `/kb/${a.kb}/diff` : articleHref(a);
   return from !== undefined && to !== undefined ? `${base}?from=${from}&to=${to}` : base;
-}
-
-function list(json: string): string[] {
-  try {
-    const v = JSON.parse(json) as unknown;
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 function linked(names: string[], techs: Map<string, string>, tag = false): SafeHtml[] {
