@@ -104,7 +104,8 @@ export function isArchive(location: string): boolean {
 /**
  * Every classic article file at `location` (a directory, walked in sorted order, symbolic
  * links ignored; or a tar archive, in archive order), as `{path, data}` or `{path, error}`.
- * Paths are relative (`txt/127/Q127144.TXT`). A location that cannot be read at all rejects.
+ * Paths are relative (`txt/127/Q127144.TXT`). A location that is missing, unreadable, empty,
+ * or an archive that is corrupt or truncated rejects: the scan fails and nothing is retired.
  */
 export async function* readClassicSource(
   location: string,
@@ -119,7 +120,21 @@ export async function* readClassicSource(
       `classic source: cannot read ${location}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
-  if (info.isDirectory()) {
+  let files = 0;
+  for await (const file of readLocation(location, info.isDirectory(), maxBytes)) {
+    files++;
+    yield file;
+  }
+  // An empty location is a mount that is not there yet, not a knowledge base that was emptied.
+  if (files === 0) throw new Error(`classic source: ${location} holds no classic article files (*.txt)`);
+}
+
+async function* readLocation(
+  location: string,
+  directory: boolean,
+  maxBytes: number,
+): AsyncGenerator<FileResult> {
+  if (directory) {
     yield* walk(location, maxBytes);
     return;
   }

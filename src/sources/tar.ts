@@ -70,7 +70,7 @@ function padding(size: number): number {
   return (BLOCK - (size % BLOCK)) % BLOCK;
 }
 
-/** Regular files of the tar stream `input`, in archive order. Throws on a corrupt archive. */
+/** Regular files of the tar stream `input`, in archive order. Throws on a corrupt or truncated archive. */
 export async function* readTar(
   input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   opts: TarOptions,
@@ -81,7 +81,10 @@ export async function* readTar(
   try {
     for (;;) {
       const header = await reader.readExact(BLOCK);
-      if (header === null) return;
+      // An archive ends with zero blocks; one that simply stops was cut short (a copy in
+      // progress, a full disk) and must not read as "these members are gone".
+      if (header === null)
+        throw new Error('classic source: tar archive is truncated (no end-of-archive marker)');
       if (header.every((b) => b === 0)) return;
       if (!checksumOk(header)) throw new Error('classic source: corrupt tar archive (bad header checksum)');
       const size = numberField(header, 124, 12);
