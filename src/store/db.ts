@@ -7,10 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
+  CompiledQuery,
   Kysely,
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
   type Migration,
   type MigrationProvider,
 } from 'kysely';
@@ -31,6 +35,28 @@ export interface Store {
 
 export class SchemaError extends Error {}
 
+/**
+ * SQLite transactions that begin IMMEDIATE: the write lock is taken at BEGIN (waiting up to
+ * busy_timeout), so a transaction that reads and then writes never fails with SQLITE_BUSY
+ * half-way when another process (a web and a worker on one file) writes at the same time.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
 // Bigint columns (COUNT(*), bigserial) come back as strings from pg by default; our counts fit.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
@@ -44,7 +70,7 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
     database.pragma('busy_timeout = 10000');
     database.pragma('foreign_keys = ON');
     database.pragma('cache_size = -64000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
     return { db, dialect: 'sqlite', url, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
