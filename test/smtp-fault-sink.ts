@@ -1,6 +1,7 @@
 /**
  * A real SMTP server on loopback that can misbehave on purpose: answer 421 or 451 to a share
- * of messages, drop the connection in the middle of a message, refuse given recipients with
+ * of messages, drop the connection in the middle of a message or right after taking it in,
+ * refuse given recipients with
  * 550, or take its time. Accepted messages are kept raw and parsed on demand with mailparser.
  * Faults are drawn from a seeded generator, so a failing run can be repeated.
  */
@@ -15,6 +16,11 @@ export interface FaultOptions {
   tempCodes?: number[];
   /** Share of messages during which the connection is dropped before any answer (0–1). */
   dropRate?: number;
+  /**
+   * Share of messages taken in (kept as accepted) after which the connection drops before the
+   * reply reaches the client: the ambiguous send (0–1).
+   */
+  acceptThenDropRate?: number;
   /** Recipients refused with 550 (lower-case addresses). */
   rejectRecipients?: Iterable<string>;
   /** Delay before answering each message. */
@@ -33,7 +39,13 @@ export interface FaultSink {
   url: string;
   port: number;
   accepted: AcceptedMail[];
-  stats: { accepted: number; tempFailed: number; dropped: number; rejected: number };
+  stats: {
+    accepted: number;
+    tempFailed: number;
+    dropped: number;
+    rejected: number;
+    acceptedThenDropped: number;
+  };
   options: FaultOptions;
   /** Accepted messages per recipient. */
   countByRecipient(): Map<string, number>;
@@ -64,7 +76,7 @@ export async function startFaultSink(options: FaultOptions = {}): Promise<FaultS
   const reject = new Set([...(options.rejectRecipients ?? [])].map((a) => a.toLowerCase()));
   const tempCodes = options.tempCodes ?? [421, 451];
   const accepted: AcceptedMail[] = [];
-  const stats = { accepted: 0, tempFailed: 0, dropped: 0, rejected: 0 };
+  const stats = { accepted: 0, tempFailed: 0, dropped: 0, rejected: 0, acceptedThenDropped: 0 };
   let turn = 0;
 
   const server: SMTPServer = new SMTPServer({
@@ -91,16 +103,34 @@ export async function startFaultSink(options: FaultOptions = {}): Promise<FaultS
     },
   });
 
+  const dropConnection = (session: SMTPServerSession) => {
+    for (const c of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> })
+      .connections) {
+      if (c.id === session.id) c._socket.destroy();
+    }
+  };
+
+  const keep = (raw: Buffer, session: SMTPServerSession) => {
+    const header = /^message-id:\s*(<[^>\r\n]*>)/im.exec(raw.subarray(0, 8192).toString('latin1'));
+    accepted.push({
+      to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+      raw,
+      messageId: header?.[1] ?? null,
+    });
+    stats.accepted++;
+  };
+
   function decide(raw: Buffer, session: SMTPServerSession, callback: (err?: Error | null) => void): void {
     const roll = random();
     if (roll < (options.dropRate ?? 0)) {
       stats.dropped++;
-      for (const c of (
-        server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }
-      ).connections) {
-        if (c.id === session.id) c._socket.destroy();
-      }
-      return;
+      return dropConnection(session);
+    }
+    const ambiguous = options.acceptThenDropRate ?? 0;
+    if (ambiguous > 0 && random() < ambiguous) {
+      keep(raw, session);
+      stats.acceptedThenDropped++;
+      return dropConnection(session);
     }
     if (roll < (options.dropRate ?? 0) + (options.tempFailRate ?? 0)) {
       stats.tempFailed++;
@@ -109,13 +139,7 @@ export async function startFaultSink(options: FaultOptions = {}): Promise<FaultS
         smtpError(code, code === 421 ? '4.3.2 try again later, closing' : '4.3.0 temporary local problem'),
       );
     }
-    const header = /^message-id:\s*(<[^>\r\n]*>)/im.exec(raw.subarray(0, 8192).toString('latin1'));
-    accepted.push({
-      to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-      raw,
-      messageId: header?.[1] ?? null,
-    });
-    stats.accepted++;
+    keep(raw, session);
     callback();
   }
 
