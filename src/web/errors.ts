@@ -45,7 +45,7 @@ const HEADINGS: Record<number, string> = {
 export function errorPage(status: number, message: string): string {
   const heading = HEADINGS[status] ?? (status >= 500 ? HEADINGS[500] : HEADINGS[400]);
   const body = html`<h1>${heading}</h1>
-    <p>${message}</p>
-    <p><a href="/">Home</a> · <a href="/search">Search</a> · <a href="/tech">Technologies</a></p>`;
+<p>${message}</p>
+<p><a href="/">Home</a> · <a href="/search">Search</a> · <a href="/tech">Technologies</a></p>`;
   return page({ title: `${status} ${heading}`, body, noindex: true });
 }

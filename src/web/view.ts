@@ -66,8 +66,7 @@ export function timeTag(iso: string | null | undefined): SafeHtml | '' {
 }
 
 export function changeBadge(kind: string, minor = false): SafeHtml {
-  return html`<span class="badge ${kind}">${kind}</span
-    >${minor ? html`<span class="badge minor">minor</span>` : ''}`;
+  return html`<span class="badge ${kind}">${kind}</span>${minor ? html`<span class="badge minor">minor</span>` : ''}`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

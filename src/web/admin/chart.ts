@@ -57,60 +57,29 @@ export function changesChart(days: DayCounts[], title: string): SafeHtml {
       const top = y(base + n);
       const h = y(base) - top;
       base += n;
-      return html`<rect
-        class="bar ${k}"
-        data-kind="${k}"
-        x="${x.toFixed(1)}"
-        y="${top.toFixed(1)}"
-        width="${barW.toFixed(1)}"
-        height="${Math.max(h, 0.5).toFixed(1)}"
-        fill="${KIND_COLOURS[k]}"
-        ><title>${d.day}: ${plural(n, k)}</title></rect
-      >`;
+      return html`<rect class="bar ${k}" data-kind="${k}" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${barW.toFixed(1)}" height="${Math.max(h, 0.5).toFixed(1)}" fill="${KIND_COLOURS[k]}"><title>${d.day}: ${plural(n, k)}</title></rect>`;
     });
     const label =
       i % labelEvery === 0
-        ? html`<text
-            x="${(x + barW / 2).toFixed(1)}"
-            y="${HEIGHT - PAD.bottom + 14}"
-            text-anchor="middle"
-            font-size="10"
-            >${d.day.slice(5)}</text
-          >`
+        ? html`<text x="${(x + barW / 2).toFixed(1)}" y="${HEIGHT - PAD.bottom + 14}" text-anchor="middle" font-size="10">${d.day.slice(5)}</text>`
         : '';
     return html`<g>${segments}${label}</g>`;
   });
 
   const legend = CHART_KINDS.map((k, i) => {
     const x = PAD.left + i * 140;
-    return html`<g class="legend-item"
-      ><rect x="${x}" y="${HEIGHT - 22}" width="12" height="12" fill="${KIND_COLOURS[k]}" /><text
-        x="${x + 16}"
-        y="${HEIGHT - 12}"
-        font-size="12"
-        >${k} (${totals[k].toLocaleString('en-US')})</text
-      ></g
-    >`;
+    return html`<g class="legend-item"><rect x="${x}" y="${HEIGHT - 22}" width="12" height="12" fill="${KIND_COLOURS[k]}"/><text x="${x + 16}" y="${HEIGHT - 12}" font-size="12">${k} (${totals[k].toLocaleString('en-US')})</text></g>`;
   });
 
   const desc = `${days.length} days from ${days[0]?.day ?? '–'} to ${days.at(-1)?.day ?? '–'}: ${CHART_KINDS.map((k) => plural(totals[k], k)).join(', ')}.`;
-  return html`<svg
-    class="changes-chart"
-    xmlns="http://www.w3.org/2000/svg"
-    viewBox="0 0 ${WIDTH} ${HEIGHT}"
-    width="100%"
-    role="img"
-    aria-labelledby="chart-title chart-desc"
-  >
-    <title id="chart-title">${title}</title>
-    <desc id="chart-desc">${desc}</desc>
-    <line x1="${PAD.left}" y1="${y(0)}" x2="${WIDTH - PAD.right}" y2="${y(0)}" stroke="#57606a" />
-    <line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${y(0)}" stroke="#57606a" />
-    <text x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end" font-size="11">
-      ${max.toLocaleString('en-US')}
-    </text>
-    <text x="${PAD.left - 6}" y="${y(0)}" text-anchor="end" font-size="11">0</text>
-    ${bars}
-    <g class="legend">${legend}</g>
-  </svg>`;
+  return html`<svg class="changes-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-labelledby="chart-title chart-desc">
+<title id="chart-title">${title}</title>
+<desc id="chart-desc">${desc}</desc>
+<line x1="${PAD.left}" y1="${y(0)}" x2="${WIDTH - PAD.right}" y2="${y(0)}" stroke="#57606a"/>
+<line x1="${PAD.left}" y1="${PAD.top}" x2="${PAD.left}" y2="${y(0)}" stroke="#57606a"/>
+<text x="${PAD.left - 6}" y="${PAD.top + 4}" text-anchor="end" font-size="11">${max.toLocaleString('en-US')}</text>
+<text x="${PAD.left - 6}" y="${y(0)}" text-anchor="end" font-size="11">0</text>
+${bars}
+<g class="legend">${legend}</g>
+</svg>`;
 }

@@ -50,20 +50,14 @@ export function actionButton(
   label: string,
   extra: SafeHtml | '' = '',
 ): SafeHtml {
-  return html`<form class="inline" method="post" action="${action}">
-    ${csrfInput(current.csrf)}${extra}<button type="submit">${label}</button>
-  </form>`;
+  return html`<form class="inline" method="post" action="${action}">${csrfInput(current.csrf)}${extra}<button type="submit">${label}</button></form>`;
 }
 
 function nav(active: string): SafeHtml {
-  return html`<nav class="admin-nav" aria-label="Administration">
-    <ul>
-      ${ADMIN_SECTIONS.map(
-        ([href, label]) =>
-          html`<li><a href="${href}" ${href === active ? html` aria-current="page"` : ''}>${label}</a></li>`,
-      )}
-    </ul>
-  </nav>`;
+  return html`<nav class="admin-nav" aria-label="Administration"><ul>${ADMIN_SECTIONS.map(
+    ([href, label]) =>
+      html`<li><a href="${href}"${href === active ? html` aria-current="page"` : ''}>${label}</a></li>`,
+  )}</ul></nav>`;
 }
 
 /** Notices after a redirect (`?done=<code>`), by code, so no text comes from the URL. */
@@ -82,15 +76,7 @@ export function sendAdmin(
   body: SafeHtml,
   status = 200,
 ): FastifyReply {
-  return sendPage(
-    reply,
-    status,
-    `${title} – admin`,
-    html`${nav(active)}
-      <h1>${title}</h1>
-      ${body}`,
-    current,
-  );
+  return sendPage(reply, status, `${title} – admin`, html`${nav(active)}<h1>${title}</h1>${body}`, current);
 }
 
 /** Short UTC time for tables: `2024-01-15 08:00`. */

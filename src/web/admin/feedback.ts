@@ -29,26 +29,14 @@ export function adminFeedbackPage(ctx: Context): RouteHandlerMethod {
     const items = pending.map(
       (f) =>
         html`<li class="feedback-item">
-          <p>
-            <a href="${articleHref({ kb: f.article_kb, path: f.article_path })}"
-              >${f.article_kb ? `KB${f.article_kb}: ` : ''}${f.article_title}</a
-            >
-            —
-            ${f.name || 'anonymous'}${f.contact ? html` (${/^https?:/i.test(f.contact) ? html`<a href="${safeUrl(f.contact)}" rel="nofollow noopener">${f.contact}</a>` : f.contact})` : ''},
-            ${shortTime(f.created_at)}${f.user_id ? ' (signed-in user)' : ''}
-          </p>
-          <p class="text">${f.body}</p>
-          ${actionButton(current, `/admin/feedback/${f.id}/approve`, 'Approve')}
-          ${actionButton(current, `/admin/feedback/${f.id}/reject`, 'Reject')}
-        </li>`,
+<p><a href="${articleHref({ kb: f.article_kb, path: f.article_path })}">${f.article_kb ? `KB${f.article_kb}: ` : ''}${f.article_title}</a> — ${f.name || 'anonymous'}${f.contact ? html` (${/^https?:/i.test(f.contact) ? html`<a href="${safeUrl(f.contact)}" rel="nofollow noopener">${f.contact}</a>` : f.contact})` : ''}, ${shortTime(f.created_at)}${f.user_id ? ' (signed-in user)' : ''}</p>
+<p class="text">${f.body}</p>
+${actionButton(current, `/admin/feedback/${f.id}/approve`, 'Approve')} ${actionButton(current, `/admin/feedback/${f.id}/reject`, 'Reject')}
+</li>`,
     );
     const body = html`${noticeFor(req.query, NOTICES)}
-      <p>
-        ${pending.length ? `${pending.length} item${pending.length === 1 ? '' : 's'} waiting, oldest first.` : 'Nothing waiting for moderation.'}
-      </p>
-      <ul class="feedback-list">
-        ${items}
-      </ul>`;
+<p>${pending.length ? `${pending.length} item${pending.length === 1 ? '' : 's'} waiting, oldest first.` : 'Nothing waiting for moderation.'}</p>
+<ul class="feedback-list">${items}</ul>`;
     return sendAdmin(reply, current, '/admin/feedback', 'Feedback moderation', body);
   };
 }

@@ -41,56 +41,24 @@ export function adminOutboxPage(ctx: Context): RouteHandlerMethod {
       countsByStatus(ctx),
     ]);
     const tabs = html`<ul class="tabs">
-      <li><a href="/admin/outbox" ${status ? '' : html` aria-current="page"`}>All</a></li>
-      ${STATUSES.map((s) => html`<li><a href="/admin/outbox?status=${s}" ${s === status ? html` aria-current="page"` : ''}>${s} (${counts.get(s) ?? 0})</a></li>`)}
-    </ul>`;
+<li><a href="/admin/outbox"${status ? '' : html` aria-current="page"`}>All</a></li>
+${STATUSES.map((s) => html`<li><a href="/admin/outbox?status=${s}"${s === status ? html` aria-current="page"` : ''}>${s} (${counts.get(s) ?? 0})</a></li>`)}
+</ul>`;
     const body = html`${noticeFor(req.query, NOTICES)}${tabs}
-      <div class="table-wrap" tabindex="0" role="region" aria-label="Outbox">
-        <table class="data">
-          <caption>
-            ${status ? `Digests ${status}` : 'All digests'}, newest first
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Digest</th>
-              <th scope="col">To</th>
-              <th scope="col">Period</th>
-              <th scope="col">Status</th>
-              <th scope="col">Items</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Created</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Last error</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              rows.length
-                ? rows.map(
-                    (d) =>
-                      html`<tr>
-                        <td>${d.id}</td>
-                        <td>${d.user}</td>
-                        <td>${d.period}</td>
-                        <td>${d.status}</td>
-                        <td>${d.items}</td>
-                        <td>${d.attempts}</td>
-                        <td>${shortTime(d.createdAt)}</td>
-                        <td>${shortTime(d.sentAt)}</td>
-                        <td class="wrap">${d.lastError ?? ''}</td>
-                        <td>
-                          ${d.status === 'failed' ? actionButton(current, `/admin/outbox/${d.id}/retry`, 'Retry') : ''}
-                        </td>
-                      </tr>`,
-                  )
-                : html`<tr>
-                    <td colspan="10">Nothing here.</td>
-                  </tr>`
-            }
-          </tbody>
-        </table>
-      </div>`;
+<div class="table-wrap" tabindex="0" role="region" aria-label="Outbox"><table class="data">
+<caption>${status ? `Digests ${status}` : 'All digests'}, newest first</caption>
+<thead><tr><th scope="col">Digest</th><th scope="col">To</th><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Items</th><th scope="col">Attempts</th><th scope="col">Created</th><th scope="col">Sent</th><th scope="col">Last error</th><th scope="col">Action</th></tr></thead>
+<tbody>${
+      rows.length
+        ? rows.map(
+            (
+              d,
+            ) => html`<tr><td>${d.id}</td><td>${d.user}</td><td>${d.period}</td><td>${d.status}</td><td>${d.items}</td><td>${d.attempts}</td><td>${shortTime(d.createdAt)}</td><td>${shortTime(d.sentAt)}</td><td class="wrap">${d.lastError ?? ''}</td>
+<td>${d.status === 'failed' ? actionButton(current, `/admin/outbox/${d.id}/retry`, 'Retry') : ''}</td></tr>`,
+          )
+        : html`<tr><td colspan="10">Nothing here.</td></tr>`
+    }</tbody>
+</table></div>`;
     return sendAdmin(reply, current, '/admin/outbox', 'Outbox', body);
   };
 }

@@ -56,23 +56,12 @@ export function adminOverviewPage(ctx: Context): RouteHandlerMethod {
       ),
     ]);
     const body = html`<ul class="admin-overview">
-      <li>
-        <a href="/admin/sources">${sources} active sources</a
-        >${failing ? html`, <strong>${failing} failing</strong>` : ''}; ${articles.toLocaleString('en-US')}
-        live articles
-      </li>
-      <li><a href="/admin/scans">Scan runs and changes per day</a></li>
-      <li>
-        <a href="/admin/outbox">Outbox</a>: ${queued}
-        queued${failed ? html`, <strong>${failed} failed</strong>` : ''}
-      </li>
-      <li>
-        <a href="/admin/feedback"
-          >${pending} feedback item${pending === 1 ? '' : 's'} waiting for moderation</a
-        >
-      </li>
-      <li><a href="/admin/users">${users} user${users === 1 ? '' : 's'}</a></li>
-    </ul>`;
+<li><a href="/admin/sources">${sources} active sources</a>${failing ? html`, <strong>${failing} failing</strong>` : ''}; ${articles.toLocaleString('en-US')} live articles</li>
+<li><a href="/admin/scans">Scan runs and changes per day</a></li>
+<li><a href="/admin/outbox">Outbox</a>: ${queued} queued${failed ? html`, <strong>${failed} failed</strong>` : ''}</li>
+<li><a href="/admin/feedback">${pending} feedback item${pending === 1 ? '' : 's'} waiting for moderation</a></li>
+<li><a href="/admin/users">${users} user${users === 1 ? '' : 's'}</a></li>
+</ul>`;
     return sendAdmin(reply, current, '/admin', 'Administration', body);
   };
 }

@@ -78,48 +78,20 @@ export function adminScansPage(ctx: Context): RouteHandlerMethod {
         .execute(),
     ]);
     const body = html`<h2>Changes per day</h2>
-      <p>
-        ${[7, 30, 90, 365].map((d) => (d === days ? html`<strong>${d} days</strong> ` : html`<a href="/admin/scans?days=${d}">${d} days</a> `))}
-      </p>
-      ${changesChart(perDay, `Changes per day by kind, last ${days} days`)}
-      <h2>Latest scan runs</h2>
-      <div class="table-wrap" tabindex="0" role="region" aria-label="Scan runs">
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Source</th>
-              <th scope="col">Started</th>
-              <th scope="col">Finished</th>
-              <th scope="col">Status</th>
-              <th scope="col">Changes</th>
-              <th scope="col">File errors</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              scans.length
-                ? scans.map(
-                    (s) =>
-                      html`<tr>
-                        <td>${s.id}</td>
-                        <td>${s.source}</td>
-                        <td>${shortTime(s.started_at)}</td>
-                        <td>${shortTime(s.finished_at)}</td>
-                        <td>${s.status}</td>
-                        <td>${counts(s.counts)}</td>
-                        <td>${Number(s.errors ?? 0)}</td>
-                        <td class="wrap">${s.message ?? ''}</td>
-                      </tr>`,
-                  )
-                : html`<tr>
-                    <td colspan="8">No scans yet.</td>
-                  </tr>`
-            }
-          </tbody>
-        </table>
-      </div>`;
+<p>${[7, 30, 90, 365].map((d) => (d === days ? html`<strong>${d} days</strong> ` : html`<a href="/admin/scans?days=${d}">${d} days</a> `))}</p>
+${changesChart(perDay, `Changes per day by kind, last ${days} days`)}
+<h2>Latest scan runs</h2>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Scan runs"><table class="data">
+<thead><tr><th scope="col">Run</th><th scope="col">Source</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Status</th><th scope="col">Changes</th><th scope="col">File errors</th><th scope="col">Message</th></tr></thead>
+<tbody>${
+      scans.length
+        ? scans.map(
+            (s) =>
+              html`<tr><td>${s.id}</td><td>${s.source}</td><td>${shortTime(s.started_at)}</td><td>${shortTime(s.finished_at)}</td><td>${s.status}</td><td>${counts(s.counts)}</td><td>${Number(s.errors ?? 0)}</td><td class="wrap">${s.message ?? ''}</td></tr>`,
+          )
+        : html`<tr><td colspan="8">No scans yet.</td></tr>`
+    }</tbody>
+</table></div>`;
     return sendAdmin(reply, current, '/admin/scans', 'Scan runs', body);
   };
 }

@@ -26,18 +26,16 @@ function status(s: Source, scanning: boolean): string {
 function row(current: CurrentUser, s: Source, scanning: boolean): SafeHtml {
   const id = s.id;
   return html`<tr>
-    <th scope="row">${s.name}</th>
-    <td>${s.kind}</td>
-    <td class="wrap">${s.location}</td>
-    <td>${status(s, scanning)}</td>
-    <td>${shortTime(s.last_scan_at)}</td>
-    <td>${shortTime(s.last_success_at)}</td>
-    <td class="wrap">${s.last_error ?? '–'}</td>
-    <td>
-      ${s.enabled === 1 && !scanning ? actionButton(current, `/admin/sources/${id}/scan`, 'Scan now') : ''}
-      ${s.enabled === 1 ? actionButton(current, `/admin/sources/${id}/remove`, 'Remove') : ''}
-    </td>
-  </tr>`;
+<th scope="row">${s.name}</th>
+<td>${s.kind}</td>
+<td class="wrap">${s.location}</td>
+<td>${status(s, scanning)}</td>
+<td>${shortTime(s.last_scan_at)}</td>
+<td>${shortTime(s.last_success_at)}</td>
+<td class="wrap">${s.last_error ?? '–'}</td>
+<td>${s.enabled === 1 && !scanning ? actionButton(current, `/admin/sources/${id}/scan`, 'Scan now') : ''}
+${s.enabled === 1 ? actionButton(current, `/admin/sources/${id}/remove`, 'Remove') : ''}</td>
+</tr>`;
 }
 
 export interface AddSourceValues {
@@ -50,51 +48,20 @@ export interface AddSourceValues {
 
 export function addSourceForm(current: CurrentUser, v: AddSourceValues = {}): SafeHtml {
   return html`<h2 id="add-source">Add a source</h2>
-    ${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
-    <form method="post" action="/admin/sources" aria-labelledby="add-source">
-      ${csrfInput(current.csrf)}
-      <div class="field-row">
-        <div class="field">
-          <label for="s-kind">Kind</label
-          ><select id="s-kind" name="kind">
-            <option value="git" ${v.kind !== 'classic' ? html` selected` : ''}>
-              git (Markdown, MicrosoftDocs layout)
-            </option>
-            <option value="classic" ${v.kind === 'classic' ? html` selected` : ''}>
-              classic (KB text files: directory or tar)
-            </option>
-          </select>
-        </div>
-        <div class="field">
-          <label for="s-name">Name</label
-          ><input id="s-name" name="name" type="text" value="${v.name ?? ''}" maxlength="64" /><span
-            class="hint"
-            >Optional: letters, digits, '.', '_' or '-'.</span
-          >
-        </div>
-      </div>
-      <div class="field">
-        <label for="s-location">Location</label
-        ><input
-          id="s-location"
-          name="location"
-          type="text"
-          value="${v.location ?? ''}"
-          required
-          maxlength="1000"
-        /><span class="hint"
-          >git: an https, ssh or file URL; classic: a directory or tar archive on the server.</span
-        >
-      </div>
-      <div class="field">
-        <label for="s-path">Folder (git)</label
-        ><input id="s-path" name="path" type="text" value="${v.path ?? ''}" maxlength="200" /><span
-          class="hint"
-          >Folder holding the articles, e.g. support/; empty for the whole repository.</span
-        >
-      </div>
-      <button type="submit">Add source</button>
-    </form>`;
+${v.error ? html`<p class="error" role="alert">${v.error}</p>` : ''}
+<form method="post" action="/admin/sources" aria-labelledby="add-source">
+${csrfInput(current.csrf)}
+<div class="field-row">
+<div class="field"><label for="s-kind">Kind</label><select id="s-kind" name="kind">
+<option value="git"${v.kind !== 'classic' ? html` selected` : ''}>git (Markdown, MicrosoftDocs layout)</option>
+<option value="classic"${v.kind === 'classic' ? html` selected` : ''}>classic (KB text files: directory or tar)</option>
+</select></div>
+<div class="field"><label for="s-name">Name</label><input id="s-name" name="name" type="text" value="${v.name ?? ''}" maxlength="64"><span class="hint">Optional: letters, digits, '.', '_' or '-'.</span></div>
+</div>
+<div class="field"><label for="s-location">Location</label><input id="s-location" name="location" type="text" value="${v.location ?? ''}" required maxlength="1000"><span class="hint">git: an https, ssh or file URL; classic: a directory or tar archive on the server.</span></div>
+<div class="field"><label for="s-path">Folder (git)</label><input id="s-path" name="path" type="text" value="${v.path ?? ''}" maxlength="200"><span class="hint">Folder holding the articles, e.g. support/; empty for the whole repository.</span></div>
+<button type="submit">Add source</button>
+</form>`;
 }
 
 export async function renderSources(
@@ -108,35 +75,12 @@ export async function renderSources(
   const sources = await listSources(ctx);
   const scanning = await Promise.all(sources.map((s) => scanInProgress(ctx, s.id)));
   const body = html`${notice}
-    <div class="table-wrap" tabindex="0" role="region" aria-label="Sources">
-      <table class="data">
-        <caption>
-          Sources, scanned on schedule and on demand
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Location</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last scan</th>
-            <th scope="col">Last success</th>
-            <th scope="col">Last error</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            sources.length
-              ? sources.map((s, i) => row(current, s, scanning[i]))
-              : html`<tr>
-                  <td colspan="8">No sources yet.</td>
-                </tr>`
-          }
-        </tbody>
-      </table>
-    </div>
-    ${addSourceForm(current, form)}`;
+<div class="table-wrap" tabindex="0" role="region" aria-label="Sources"><table class="data">
+<caption>Sources, scanned on schedule and on demand</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Location</th><th scope="col">Status</th><th scope="col">Last scan</th><th scope="col">Last success</th><th scope="col">Last error</th><th scope="col">Actions</th></tr></thead>
+<tbody>${sources.length ? sources.map((s, i) => row(current, s, scanning[i])) : html`<tr><td colspan="8">No sources yet.</td></tr>`}</tbody>
+</table></div>
+${addSourceForm(current, form)}`;
   return sendAdmin(reply, current, '/admin/sources', 'Sources', body, status);
 }
 

@@ -24,7 +24,7 @@ const NOTICES = {
   unsuppressed: 'Mail to this address is allowed again.',
 };
 
-const on = (value: string) => html`<input type="hidden" name="on" value="${value}" />`;
+const on = (value: string) => html`<input type="hidden" name="on" value="${value}">`;
 
 export function adminUsersPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
@@ -42,43 +42,17 @@ export function adminUsersPage(ctx: Context): RouteHandlerMethod {
     const subCount = new Map(subs.map((s) => [s.user_id, Number(s.n)]));
     const rows = users.map((u) => {
       const self = u.id === current.user.id;
-      return html`<tr>
-        <th scope="row">${u.email}</th>
-        <td>${u.confirmed_at ? 'yes' : 'no'}</td>
-        <td>${u.is_admin === 1 ? 'admin' : 'member'}</td>
-        <td>
-          ${u.suppressed_at ? `since ${shortTime(u.suppressed_at)}` : u.hard_bounces > 0 ? `no (${u.hard_bounces} bounces)` : 'no'}
-        </td>
-        <td>${subCount.get(u.id) ?? 0}</td>
-        <td>${shortTime(u.created_at)}</td>
-        <td>
-          ${self ? '(you)' : u.is_admin === 1 ? actionButton(current, `/admin/users/${u.id}/admin`, 'Revoke admin', on('0')) : actionButton(current, `/admin/users/${u.id}/admin`, 'Make admin', on('1'))}
-          ${u.suppressed_at ? actionButton(current, `/admin/users/${u.id}/suppress`, 'Allow mail', on('0')) : actionButton(current, `/admin/users/${u.id}/suppress`, 'Suppress', on('1'))}
-        </td>
-      </tr>`;
+      return html`<tr><th scope="row">${u.email}</th><td>${u.confirmed_at ? 'yes' : 'no'}</td><td>${u.is_admin === 1 ? 'admin' : 'member'}</td>
+<td>${u.suppressed_at ? `since ${shortTime(u.suppressed_at)}` : u.hard_bounces > 0 ? `no (${u.hard_bounces} bounces)` : 'no'}</td><td>${subCount.get(u.id) ?? 0}</td><td>${shortTime(u.created_at)}</td>
+<td>${self ? '(you)' : u.is_admin === 1 ? actionButton(current, `/admin/users/${u.id}/admin`, 'Revoke admin', on('0')) : actionButton(current, `/admin/users/${u.id}/admin`, 'Make admin', on('1'))}
+${u.suppressed_at ? actionButton(current, `/admin/users/${u.id}/suppress`, 'Allow mail', on('0')) : actionButton(current, `/admin/users/${u.id}/suppress`, 'Suppress', on('1'))}</td></tr>`;
     });
     const body = html`${noticeFor(req.query, NOTICES)}
-      <div class="table-wrap" tabindex="0" role="region" aria-label="Users">
-        <table class="data">
-          <caption>
-            ${users.length} user${users.length === 1 ? '' : 's'}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">E-mail</th>
-              <th scope="col">Confirmed</th>
-              <th scope="col">Role</th>
-              <th scope="col">Suppressed</th>
-              <th scope="col">Subscriptions</th>
-              <th scope="col">Joined</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>
-      </div>`;
+<div class="table-wrap" tabindex="0" role="region" aria-label="Users"><table class="data">
+<caption>${users.length} user${users.length === 1 ? '' : 's'}</caption>
+<thead><tr><th scope="col">E-mail</th><th scope="col">Confirmed</th><th scope="col">Role</th><th scope="col">Suppressed</th><th scope="col">Subscriptions</th><th scope="col">Joined</th><th scope="col">Actions</th></tr></thead>
+<tbody>${rows}</tbody>
+</table></div>`;
     return sendAdmin(reply, current, '/admin/users', 'Users', body);
   };
 }

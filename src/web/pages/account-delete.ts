@@ -11,22 +11,14 @@ import { accountError, errorBox, field, formBody, seeOther, sendPage, statusOf }
 
 function form(reply: FastifyReply, current: CurrentUser, status: number, error?: string) {
   const body = html`<h1>Delete your account</h1>
-    <p>
-      This deletes your account for <strong>${current.user.email}</strong> with everything that belongs to it:
-      your subscriptions, digest settings and the record of digests sent. It cannot be undone.
-    </p>
-    ${errorBox(error)}
-    <form method="post" action="/account/delete">
-      ${csrfInput(current.csrf)}
-      ${current.user.password_hash ? html`<p><label for="password">Your password, to confirm</label><br /><input id="password" name="password" type="password" required maxlength="${LIMITS.passwordMax}" autocomplete="current-password" /></p>` : ''}
-      <p>
-        <label
-          ><input type="checkbox" name="confirm" value="yes" required /> Yes, delete my account and all its
-          data</label
-        >
-      </p>
-      <p><button type="submit">Delete my account</button> <a href="/account">Cancel</a></p>
-    </form>`;
+<p>This deletes your account for <strong>${current.user.email}</strong> with everything that belongs to it: your subscriptions, digest settings and the record of digests sent. It cannot be undone.</p>
+${errorBox(error)}
+<form method="post" action="/account/delete">
+${csrfInput(current.csrf)}
+${current.user.password_hash ? html`<p><label for="password">Your password, to confirm</label><br><input id="password" name="password" type="password" required maxlength="${LIMITS.passwordMax}" autocomplete="current-password"></p>` : ''}
+<p><label><input type="checkbox" name="confirm" value="yes" required> Yes, delete my account and all its data</label></p>
+<p><button type="submit">Delete my account</button> <a href="/account">Cancel</a></p>
+</form>`;
   return sendPage(reply, status, 'Delete your account', body, current);
 }
 
@@ -56,8 +48,7 @@ export function deleteSubmit(ctx: Context): RouteHandlerMethod {
       return form(reply, current, statusOf(e), e.message);
     }
     await signOut(ctx, req, reply);
-    const page = html`<h1>Account deleted</h1>
-      <p>Your account and all its data are gone. Thank you for using kbwatch.</p>`;
+    const page = html`<h1>Account deleted</h1><p>Your account and all its data are gone. Thank you for using kbwatch.</p>`;
     return sendPage(reply, 200, 'Account deleted', page, null);
   };
 }

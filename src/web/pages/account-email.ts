@@ -16,36 +16,14 @@ function form(
   values: { email?: string; error?: string } = {},
 ) {
   const body = html`<h1>Change your e-mail address</h1>
-    <p>
-      Mail now goes to <strong>${current.user.email}</strong>. We send a link to the new address; the change
-      happens when you follow it.
-    </p>
-    ${errorBox(values.error)}
-    <form method="post" action="/account/email">
-      ${csrfInput(current.csrf)}
-      <p>
-        <label for="email">New e-mail address</label><br /><input
-          id="email"
-          name="email"
-          type="email"
-          required
-          maxlength="${LIMITS.emailMax}"
-          autocomplete="email"
-          value="${values.email ?? ''}"
-        />
-      </p>
-      <p>
-        <label for="password">Current password</label><br /><input
-          id="password"
-          name="password"
-          type="password"
-          required
-          maxlength="${LIMITS.passwordMax}"
-          autocomplete="current-password"
-        />
-      </p>
-      <p><button type="submit">Send confirmation link</button> <a href="/account">Cancel</a></p>
-    </form>`;
+<p>Mail now goes to <strong>${current.user.email}</strong>. We send a link to the new address; the change happens when you follow it.</p>
+${errorBox(values.error)}
+<form method="post" action="/account/email">
+${csrfInput(current.csrf)}
+<p><label for="email">New e-mail address</label><br><input id="email" name="email" type="email" required maxlength="${LIMITS.emailMax}" autocomplete="email" value="${values.email ?? ''}"></p>
+<p><label for="password">Current password</label><br><input id="password" name="password" type="password" required maxlength="${LIMITS.passwordMax}" autocomplete="current-password"></p>
+<p><button type="submit">Send confirmation link</button> <a href="/account">Cancel</a></p>
+</form>`;
   return sendPage(reply, status, 'Change your e-mail address', body, current);
 }
 
@@ -84,14 +62,13 @@ export function emailConfirmPage(ctx: Context): RouteHandlerMethod {
     try {
       const { email } = await confirmEmailChange(ctx, token);
       if (current) return seeOther(reply, '/account?done=email-changed');
-      const body = html`<h1>Address changed</h1>
-        <p>Your account now uses <strong>${email}</strong>. <a href="/login">Log in</a></p>`;
+      const body = html`<h1>Address changed</h1><p>Your account now uses <strong>${email}</strong>. <a href="/login">Log in</a></p>`;
       return sendPage(reply, 200, 'Address changed', body, current);
     } catch (err) {
       const e = accountError(err);
       const body = html`<h1>This link does not work</h1>
-        <p class="error" role="alert">${e.message}</p>
-        <p>You can ask for a new link on <a href="/account/email">your account page</a>.</p>`;
+<p class="error" role="alert">${e.message}</p>
+<p>You can ask for a new link on <a href="/account/email">your account page</a>.</p>`;
       return sendPage(reply, statusOf(e), 'Address change failed', body, current);
     }
   };

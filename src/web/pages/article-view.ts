@@ -49,36 +49,13 @@ export function metaBlock(v: ArticleView): SafeHtml {
   const a = v.article;
   const products = list(a.products);
   const keywords = [...list(a.keywords), ...list(a.areas)];
-  return html`<div class="kb-meta">
-    <dl>
-      <dt>Article ID</dt>
-      <dd>${a.kb ?? a.path}</dd>
-      <dt>Last Review</dt>
-      <dd>${a.last_reviewed ? timeTag(a.last_reviewed) : 'not stated'}</dd>
-      <dt>Revision</dt>
-      <dd>${a.revision}</dd>
-      ${
-        products.length
-          ? html`<dt>Applies to</dt>
-              <dd>
-                <ul>
-                  ${linked(products, v.techs)}
-                </ul>
-              </dd>`
-          : ''
-      }
-      ${
-        keywords.length
-          ? html`<dt>Keywords</dt>
-              <dd>
-                <ul class="tags">
-                  ${linked(keywords, v.techs, true)}
-                </ul>
-              </dd>`
-          : ''
-      }
-    </dl>
-  </div>`;
+  return html`<div class="kb-meta"><dl>
+<dt>Article ID</dt><dd>${a.kb ?? a.path}</dd>
+<dt>Last Review</dt><dd>${a.last_reviewed ? timeTag(a.last_reviewed) : 'not stated'}</dd>
+<dt>Revision</dt><dd>${a.revision}</dd>
+${products.length ? html`<dt>Applies to</dt><dd><ul>${linked(products, v.techs)}</ul></dd>` : ''}
+${keywords.length ? html`<dt>Keywords</dt><dd><ul class="tags">${linked(keywords, v.techs, true)}</ul></dd>` : ''}
+</dl></div>`;
 }
 
 /** "Previously published under Q…": the classic text of a modern article, one click away. */
@@ -87,9 +64,7 @@ export function previouslyPublished(v: ArticleView): SafeHtml | '' {
   if (!a.kb || v.source?.kind === 'classic') return '';
   const classic = [...v.revisions].reverse().find((r) => r.source_kind === 'classic');
   return classic
-    ? html`<p class="notice">
-        This article was previously published under <a href="${revisionHref(a, classic.id)}">Q${a.kb}</a>.
-      </p>`
+    ? html`<p class="notice">This article was previously published under <a href="${revisionHref(a, classic.id)}">Q${a.kb}</a>.</p>`
     : '';
 }
 
@@ -97,16 +72,12 @@ export function sourceNote(v: ArticleView): SafeHtml {
   const a = v.article;
   const credit =
     v.source?.kind === 'git'
-      ? html`Source: Microsoft,
-          <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>.`
-      : html`Source: Microsoft Knowledge Base${v.source ? html` (${v.source.name})` : ''}. © Microsoft
-        Corporation.`;
+      ? html`Source: Microsoft, <a href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>.`
+      : html`Source: Microsoft Knowledge Base${v.source ? html` (${v.source.name})` : ''}. © Microsoft Corporation.`;
   const original = a.url
     ? html` <a href="${safeUrl(a.url)}" rel="noopener noreferrer">Read the original article</a>.`
     : '';
-  return html`<p class="source-note">
-    ${credit}${original} kbwatch shows a copy taken ${longDate(a.last_changed)}.
-  </p>`;
+  return html`<p class="source-note">${credit}${original} kbwatch shows a copy taken ${longDate(a.last_changed)}.</p>`;
 }
 
 /** A leading `<h1>` of the body repeats the title the page already shows as its one h1. */
@@ -125,27 +96,15 @@ function compareForm(v: ArticleView, shown: RevisionRow[]): SafeHtml | '' {
   const options = (selected: number) =>
     shown.map(
       (r) =>
-        html`<option value="${r.id}" ${r.id === selected ? html` selected` : ''}>
-          ${r.number} · ${r.seen_at.slice(0, 10)} · ${r.source}
-        </option>`,
+        html`<option value="${r.id}"${r.id === selected ? html` selected` : ''}>${r.number} · ${r.seen_at.slice(0, 10)} · ${r.source}</option>`,
     );
   const last = shown[shown.length - 1].id;
   const before = shown[shown.length - 2].id;
   return html`<form method="get" action="${diffHref(v.article)}" class="filters">
-    <div class="field">
-      <label for="diff-from">Compare revision</label
-      ><select id="diff-from" name="from">
-        ${options(before)}
-      </select>
-    </div>
-    <div class="field">
-      <label for="diff-to">with revision</label
-      ><select id="diff-to" name="to">
-        ${options(last)}
-      </select>
-    </div>
-    <button type="submit">Show changes</button>
-  </form>`;
+<div class="field"><label for="diff-from">Compare revision</label><select id="diff-from" name="from">${options(before)}</select></div>
+<div class="field"><label for="diff-to">with revision</label><select id="diff-to" name="to">${options(last)}</select></div>
+<button type="submit">Show changes</button>
+</form>`;
 }
 
 export function history(v: ArticleView): SafeHtml {
@@ -157,52 +116,31 @@ export function history(v: ArticleView): SafeHtml {
   const rows = shown.map((r, k) => {
     const previous = all[first + k - 1];
     return html`<tr>
-      <td><a href="${revisionHref(a, r.id)}">${r.number}</a></td>
-      <td>${timeTag(r.seen_at)}</td>
-      <td>${r.source}${r.source_kind === 'classic' && a.kb ? html` (Q${a.kb})` : ''}</td>
-      <td>
-        ${previous ? html`<a href="${diffHref(a, previous.id, r.id)}">changes<span class="visually-hidden"> in revision ${r.number}</span></a>` : 'first seen'}
-      </td>
-    </tr>`;
+<td><a href="${revisionHref(a, r.id)}">${r.number}</a></td>
+<td>${timeTag(r.seen_at)}</td>
+<td>${r.source}${r.source_kind === 'classic' && a.kb ? html` (Q${a.kb})` : ''}</td>
+<td>${previous ? html`<a href="${diffHref(a, previous.id, r.id)}">changes<span class="visually-hidden"> in revision ${r.number}</span></a>` : 'first seen'}</td>
+</tr>`;
   });
-  return html`<section class="revisions" aria-labelledby="history">
-    <h2 id="history">Revision history</h2>
-    ${
-      rows.length
-        ? html`<div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">
-                  Revisions of this article, oldest first
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Revision</th>
-                    <th scope="col">Seen</th>
-                    <th scope="col">Source</th>
-                    <th scope="col">Changes</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${rows}
-                </tbody>
-              </table>
-            </div>
-            ${older.length ? html`<p>${older.length} older revisions: ${older.map((r, k) => html`${k ? ', ' : ''}<a href="${revisionHref(a, r.id)}">${r.number}</a>`)}.</p>` : ''}
-            ${compareForm(v, shown)}`
-        : html`<p>No revisions recorded.</p>`
-    }
-  </section>`;
+  return html`<section class="revisions" aria-labelledby="history"><h2 id="history">Revision history</h2>
+${
+  rows.length
+    ? html`<div class="table-wrap"><table><caption class="visually-hidden">Revisions of this article, oldest first</caption>
+<thead><tr><th scope="col">Revision</th><th scope="col">Seen</th><th scope="col">Source</th><th scope="col">Changes</th></tr></thead>
+<tbody>${rows}</tbody></table></div>
+${older.length ? html`<p>${older.length} older revisions: ${older.map((r, k) => html`${k ? ', ' : ''}<a href="${revisionHref(a, r.id)}">${r.number}</a>`)}.</p>` : ''}
+${compareForm(v, shown)}`
+    : html`<p>No revisions recorded.</p>`
+}
+</section>`;
 }
 
 export function mentionedIn(v: ArticleView): SafeHtml {
-  return html`<section aria-labelledby="mentioned">
-    <h2 id="mentioned">Mentioned in</h2>
-    ${
-      v.mentions.length
-        ? html`<ul class="items">
-            ${v.mentions.map((m) => html`<li><a href="${articleHref(m)}">${m.title}</a>${m.kb ? html` <span class="count">KB${m.kb}</span>` : ''}</li>`)}
-          </ul>`
-        : html`<p>No other article in the archive mentions this one.</p>`
-    }
-  </section>`;
+  return html`<section aria-labelledby="mentioned"><h2 id="mentioned">Mentioned in</h2>
+${
+  v.mentions.length
+    ? html`<ul class="items">${v.mentions.map((m) => html`<li><a href="${articleHref(m)}">${m.title}</a>${m.kb ? html` <span class="count">KB${m.kb}</span>` : ''}</li>`)}</ul>`
+    : html`<p>No other article in the archive mentions this one.</p>`
+}
+</section>`;
 }

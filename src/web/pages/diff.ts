@@ -63,16 +63,11 @@ export async function showDiff(
   const title =
     from.title === to.title ? html`${to.title}` : html`<del>${from.title}</del> <ins>${to.title}</ins>`;
   const body = html`<p><a href="${articleHref(article)}">← ${article.title}</a></p>
-    <h1>Changes in ${article.kb ? `KB${article.kb}` : 'this article'}</h1>
-    <p>
-      From revision <a href="${revisionHref(article, from.id)}">${from.number}</a> (${timeTag(from.seen_at)})
-      to revision <a href="${revisionHref(article, to.id)}">${to.number}</a> (${timeTag(to.seen_at)}).
-    </p>
-    <p class="legend">
-      ${diff.changed ? html`<ins>${plural(diff.wordsAdded, 'word')} added</ins> · <del>${plural(diff.wordsRemoved, 'word')} removed</del>` : 'The text of these revisions is the same; only metadata changed.'}
-    </p>
-    <h2 class="diff-title">${title}</h2>
-    ${diff.html}`;
+<h1>Changes in ${article.kb ? `KB${article.kb}` : 'this article'}</h1>
+<p>From revision <a href="${revisionHref(article, from.id)}">${from.number}</a> (${timeTag(from.seen_at)}) to revision <a href="${revisionHref(article, to.id)}">${to.number}</a> (${timeTag(to.seen_at)}).</p>
+<p class="legend">${diff.changed ? html`<ins>${plural(diff.wordsAdded, 'word')} added</ins> · <del>${plural(diff.wordsRemoved, 'word')} removed</del>` : 'The text of these revisions is the same; only metadata changed.'}</p>
+<h2 class="diff-title">${title}</h2>
+${diff.html}`;
   return sendHtml(
     reply,
     { title: `Changes in ${article.title}`, body, user: navUser(current), noindex: true },

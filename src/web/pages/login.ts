@@ -29,35 +29,16 @@ async function form(ctx: Context, req: FastifyRequest, reply: FastifyReply, stat
   const token = anonymousCsrfToken(ctx, req, reply);
   const current = await currentUser(ctx, req);
   const body = html`<h1>Log in</h1>
-    ${current ? html`<p>You are logged in as ${current.user.email}. <a href="/account">Your account</a></p>` : ''}
-    ${errorBox(values.error)}
-    <form method="post" action="/login">
-      ${csrfInput(token)}
-      <input type="hidden" name="next" value="${localPath(values.next)}" />
-      <p>
-        <label for="email">E-mail address</label><br /><input
-          id="email"
-          name="email"
-          type="email"
-          required
-          maxlength="${LIMITS.emailMax}"
-          autocomplete="username"
-          value="${values.email ?? ''}"
-        />
-      </p>
-      <p>
-        <label for="password">Password</label><br /><input
-          id="password"
-          name="password"
-          type="password"
-          required
-          maxlength="${LIMITS.passwordMax}"
-          autocomplete="current-password"
-        />
-      </p>
-      <p><button type="submit">Log in</button></p>
-    </form>
-    <p><a href="/reset">Forgot your password?</a> · No account yet? <a href="/signup">Sign up</a>.</p>`;
+${current ? html`<p>You are logged in as ${current.user.email}. <a href="/account">Your account</a></p>` : ''}
+${errorBox(values.error)}
+<form method="post" action="/login">
+${csrfInput(token)}
+<input type="hidden" name="next" value="${localPath(values.next)}">
+<p><label for="email">E-mail address</label><br><input id="email" name="email" type="email" required maxlength="${LIMITS.emailMax}" autocomplete="username" value="${values.email ?? ''}"></p>
+<p><label for="password">Password</label><br><input id="password" name="password" type="password" required maxlength="${LIMITS.passwordMax}" autocomplete="current-password"></p>
+<p><button type="submit">Log in</button></p>
+</form>
+<p><a href="/reset">Forgot your password?</a> · No account yet? <a href="/signup">Sign up</a>.</p>`;
   return sendPage(reply, status, 'Log in', body, current);
 }
 

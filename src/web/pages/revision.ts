@@ -34,21 +34,15 @@ export async function showRevision(
   ]);
   const classic = source?.kind === 'classic' && article.kb;
   const body = html`<p><a href="${articleHref(article)}">← ${article.title}</a></p>
-    <h1>${rev.title}</h1>
-    <div class="kb-meta">
-      <dl>
-        <dt>Article ID</dt>
-        <dd>${article.kb ?? article.path}${classic ? html` (published as Q${article.kb})` : ''}</dd>
-        <dt>Revision</dt>
-        <dd>${rev.number}</dd>
-        <dt>Seen</dt>
-        <dd>${timeTag(rev.seen_at)}</dd>
-        <dt>Source</dt>
-        <dd>${source?.name ?? 'unknown'}${rev.path ? html` · ${rev.path}` : ''}</dd>
-      </dl>
-    </div>
-    ${latest && latest !== rev.id ? html`<p><a href="${diffHref(article, rev.id, latest)}">Compare with the current revision</a></p>` : ''}
-    <div class="revision-text">${rev.text}</div>`;
+<h1>${rev.title}</h1>
+<div class="kb-meta"><dl>
+<dt>Article ID</dt><dd>${article.kb ?? article.path}${classic ? html` (published as Q${article.kb})` : ''}</dd>
+<dt>Revision</dt><dd>${rev.number}</dd>
+<dt>Seen</dt><dd>${timeTag(rev.seen_at)}</dd>
+<dt>Source</dt><dd>${source?.name ?? 'unknown'}${rev.path ? html` · ${rev.path}` : ''}</dd>
+</dl></div>
+${latest && latest !== rev.id ? html`<p><a href="${diffHref(article, rev.id, latest)}">Compare with the current revision</a></p>` : ''}
+<div class="revision-text">${rev.text}</div>`;
   return sendHtml(
     reply,
     { title: `${rev.title} (revision ${rev.number})`, body, user: navUser(current), noindex: true },

@@ -21,38 +21,15 @@ async function form(
 ) {
   const token = anonymousCsrfToken(ctx, req, reply);
   const body = html`<h1>Sign up</h1>
-    <p>Get one e-mail a day, only when articles about the technologies you follow are added or changed.</p>
-    ${errorBox(values.error)}
-    <form method="post" action="/signup">
-      ${csrfInput(token)}
-      <p>
-        <label for="email">E-mail address</label><br /><input
-          id="email"
-          name="email"
-          type="email"
-          required
-          maxlength="${LIMITS.emailMax}"
-          autocomplete="email"
-          value="${values.email ?? ''}"
-        />
-      </p>
-      <p>
-        <label for="password">Password (at least ${LIMITS.passwordMin} characters)</label><br /><input
-          id="password"
-          name="password"
-          type="password"
-          required
-          minlength="${LIMITS.passwordMin}"
-          maxlength="${LIMITS.passwordMax}"
-          autocomplete="new-password"
-        />
-      </p>
-      <p><button type="submit">Sign up</button></p>
-    </form>
-    <p>
-      We send a confirmation link first; nothing else is sent until you follow it. Already have an account?
-      <a href="/login">Log in</a>.
-    </p>`;
+<p>Get one e-mail a day, only when articles about the technologies you follow are added or changed.</p>
+${errorBox(values.error)}
+<form method="post" action="/signup">
+${csrfInput(token)}
+<p><label for="email">E-mail address</label><br><input id="email" name="email" type="email" required maxlength="${LIMITS.emailMax}" autocomplete="email" value="${values.email ?? ''}"></p>
+<p><label for="password">Password (at least ${LIMITS.passwordMin} characters)</label><br><input id="password" name="password" type="password" required minlength="${LIMITS.passwordMin}" maxlength="${LIMITS.passwordMax}" autocomplete="new-password"></p>
+<p><button type="submit">Sign up</button></p>
+</form>
+<p>We send a confirmation link first; nothing else is sent until you follow it. Already have an account? <a href="/login">Log in</a>.</p>`;
   return sendPage(reply, status, 'Sign up', body, await currentUser(ctx, req));
 }
 
@@ -78,11 +55,8 @@ export function signupSubmit(ctx: Context): RouteHandlerMethod {
       return form(ctx, req, reply, statusOf(e), { email: email.slice(0, LIMITS.emailMax), error: e.message });
     }
     const page = html`<h1>Check your inbox</h1>
-      <p>
-        We sent a message to <strong>${result.email}</strong>. Follow the link in it within 48 hours to
-        confirm your address.
-      </p>
-      <p>No message? Look in your spam folder, or <a href="/signup">sign up again</a> to get a new link.</p>`;
+<p>We sent a message to <strong>${result.email}</strong>. Follow the link in it within 48 hours to confirm your address.</p>
+<p>No message? Look in your spam folder, or <a href="/signup">sign up again</a> to get a new link.</p>`;
     return sendPage(reply, 200, 'Check your inbox', page, await currentUser(ctx, req));
   };
 }

@@ -34,8 +34,8 @@ function badLink(reply: FastifyReply, err: unknown): FastifyReply {
     400,
     'Link not valid',
     html`<h1>This link does not work</h1>
-      <p class="error" role="alert">${err.message}</p>
-      <p>You can also manage or stop your digests from <a href="/account">your account</a>.</p>`,
+<p class="error" role="alert">${err.message}</p>
+<p>You can also manage or stop your digests from <a href="/account">your account</a>.</p>`,
   );
 }
 
@@ -47,11 +47,11 @@ function confirmForm(
   button: string,
 ): SafeHtml {
   return html`<h1>${heading}</h1>
-    <p>${text}</p>
-    <form method="post" action="${action}?token=${encodeURIComponent(token)}">
-      <input type="hidden" name="token" value="${token}" />
-      <button type="submit">${button}</button>
-    </form>`;
+<p>${text}</p>
+<form method="post" action="${action}?token=${encodeURIComponent(token)}">
+<input type="hidden" name="token" value="${token}">
+<button type="submit">${button}</button>
+</form>`;
 }
 
 export function unsubscribeRoutes(ctx: Context) {
@@ -104,10 +104,7 @@ export function unsubscribeRoutes(ctx: Context) {
         200,
         'Unsubscribed',
         html`<h1>You are unsubscribed</h1>
-          <p>
-            No further digests will be sent. To follow technologies again, resume them on
-            <a href="/account">your account page</a>.
-          </p>`,
+<p>No further digests will be sent. To follow technologies again, resume them on <a href="/account">your account page</a>.</p>`,
       );
     });
 
@@ -144,9 +141,7 @@ export function unsubscribeRoutes(ctx: Context) {
         200,
         'Muted',
         html`<h1>Muted</h1>
-          <p>
-            ${label} no longer appears in your digests. Unmute it on <a href="/account">your account page</a>.
-          </p>`,
+<p>${label} no longer appears in your digests. Unmute it on <a href="/account">your account page</a>.</p>`,
       );
     });
   };

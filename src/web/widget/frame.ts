@@ -23,20 +23,20 @@ export const FRAME_CSP = `default-src 'none'; style-src 'sha256-${createHash('sh
 
 function frameDocument(title: string, theme: Theme, content: SafeHtml): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>${title}</title>
-        <style>
-          ${raw(FRAME_CSS)}
-        </style>
-      </head>
-      <body>
-        <section class="box ${theme}">${content}</section>
-      </body>
-    </html>`.value;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title}</title>
+<style>${raw(FRAME_CSS)}</style>
+</head>
+<body>
+<section class="box ${theme}">
+${content}
+</section>
+</body>
+</html>`.value;
 }
 
 export function widgetFrame(ctx: Context): RouteHandlerMethod {
@@ -48,8 +48,7 @@ export function widgetFrame(ctx: Context): RouteHandlerMethod {
       w = await resolveWidget(ctx, req.query);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      const content = html`<h2>kbwatch widget</h2>
-        <p class="error" role="alert">${err.message}</p>`;
+      const content = html`<h2>kbwatch widget</h2><p class="error" role="alert">${err.message}</p>`;
       return reply
         .code(err.status)
         .header('Cache-Control', 'no-store')
@@ -59,19 +58,11 @@ export function widgetFrame(ctx: Context): RouteHandlerMethod {
     const title = widgetTitle(w);
     const items = articles.map(
       (a) =>
-        html`<li>
-          <a href="${safeUrl(articleUrl(ctx, a))}" target="_blank" rel="noopener"
-            >${a.kb ? `KB${a.kb}: ` : ''}${a.title}</a
-          ><span class="date">${a.lastChanged.slice(0, 10)}</span>
-        </li>`,
+        html`<li><a href="${safeUrl(articleUrl(ctx, a))}" target="_blank" rel="noopener">${a.kb ? `KB${a.kb}: ` : ''}${a.title}</a><span class="date">${a.lastChanged.slice(0, 10)}</span></li>`,
     );
     const content = html`<h2>${title}</h2>
-      <ul>
-        ${items.length ? items : html`<li class="status">No articles yet.</li>`}
-      </ul>
-      <p class="via">
-        <a href="${safeUrl(widgetMoreUrl(ctx, w))}" target="_blank" rel="noopener">More on kbwatch</a>
-      </p>`;
+<ul>${items.length ? items : html`<li class="status">No articles yet.</li>`}</ul>
+<p class="via"><a href="${safeUrl(widgetMoreUrl(ctx, w))}" target="_blank" rel="noopener">More on kbwatch</a></p>`;
     return widgetHeaders(reply).send(frameDocument(title, w.theme, content));
   };
 }

@@ -49,82 +49,44 @@ async function techOptions(ctx: Context): Promise<SafeHtml> {
     .orderBy('name')
     .limit(300)
     .execute();
-  return html`<datalist id="widget-techs">
-    ${techs.map((t) => html`<option value="${t.slug}">${t.name}</option>`)}
-  </datalist>`;
+  return html`<datalist id="widget-techs">${techs.map((t) => html`<option value="${t.slug}">${t.name}</option>`)}</datalist>`;
 }
 
 function form(o: WidgetOptions, techs: SafeHtml): SafeHtml {
   return html`<form class="widget-builder" action="/webmasters" method="get">
-    <div class="field-row">
-      <div class="field">
-        <label for="w-tech">Technology</label
-        ><input
-          id="w-tech"
-          name="tech"
-          type="text"
-          list="widget-techs"
-          value="${o.tech}"
-          maxlength="200"
-        /><span class="hint">A slug or name, e.g. windows-server-2019. Leave empty for all.</span>
-      </div>
-      <div class="field">
-        <label for="w-q">Query</label
-        ><input id="w-q" name="q" type="search" value="${o.q}" maxlength="500" /><span class="hint"
-          >Optional, in the search language: winsock -kb:307175</span
-        >
-      </div>
-    </div>
-    ${techs}
-    <div class="field-row">
-      <div class="field">
-        <label for="w-count">Number of articles</label
-        ><input id="w-count" name="count" type="number" min="1" max="${MAX_COUNT}" value="${o.count}" />
-      </div>
-      <div class="field">
-        <label for="w-theme">Theme</label
-        ><select id="w-theme" name="theme">
-          ${THEMES.map((t) => html`<option value="${t}" ${t === o.theme ? html` selected` : ''}>${t}</option>`)}
-        </select>
-      </div>
-    </div>
-    <button type="submit">Make the snippets</button>
-  </form>`;
+<div class="field-row">
+<div class="field"><label for="w-tech">Technology</label><input id="w-tech" name="tech" type="text" list="widget-techs" value="${o.tech}" maxlength="200"><span class="hint">A slug or name, e.g. windows-server-2019. Leave empty for all.</span></div>
+<div class="field"><label for="w-q">Query</label><input id="w-q" name="q" type="search" value="${o.q}" maxlength="500"><span class="hint">Optional, in the search language: winsock -kb:307175</span></div>
+</div>
+${techs}
+<div class="field-row">
+<div class="field"><label for="w-count">Number of articles</label><input id="w-count" name="count" type="number" min="1" max="${MAX_COUNT}" value="${o.count}"></div>
+<div class="field"><label for="w-theme">Theme</label><select id="w-theme" name="theme">${THEMES.map((t) => html`<option value="${t}"${t === o.theme ? html` selected` : ''}>${t}</option>`)}</select></div>
+</div>
+<button type="submit">Make the snippets</button>
+</form>`;
 }
 
 function snippets(ctx: Context, w: ResolvedWidget): SafeHtml {
   const base = ctx.config.baseUrl;
   const preview = `/widget/frame?${widgetQueryString({ tech: w.technology?.slug, q: w.q, count: w.count, theme: w.theme })}`;
   return html`<section aria-labelledby="snippets">
-    <h2 id="snippets">Your snippets</h2>
-    <h3>Script (renders in your page, styled in its own shadow DOM)</h3>
-    <label for="snippet-script" class="visually-hidden">Script snippet</label>
-    <textarea id="snippet-script" readonly rows="3">${scriptSnippet(base, w)}</textarea>
-    <h3>Iframe (for pages that allow no scripts)</h3>
-    <label for="snippet-iframe" class="visually-hidden">Iframe snippet</label>
-    <textarea id="snippet-iframe" readonly rows="3">${iframeSnippet(base, w)}</textarea>
-    <p class="hint">
-      If your site sends a Content-Security-Policy, allow <code>${new URL(base).origin}</code> in
-      <code>script-src</code> and <code>connect-src</code> for the script, or in <code>frame-src</code> for
-      the iframe. Nothing else is needed: no cookies, no inline code.
-    </p>
-    <h3>Preview</h3>
-    <iframe
-      class="widget-preview"
-      src="${preview}"
-      title="Preview: ${widgetTitle(w)}"
-      width="${FRAME_SIZE.width}"
-      height="${FRAME_SIZE.height}"
-    ></iframe>
-  </section>`;
+<h2 id="snippets">Your snippets</h2>
+<h3>Script (renders in your page, styled in its own shadow DOM)</h3>
+<label for="snippet-script" class="visually-hidden">Script snippet</label>
+<textarea id="snippet-script" readonly rows="3">${scriptSnippet(base, w)}</textarea>
+<h3>Iframe (for pages that allow no scripts)</h3>
+<label for="snippet-iframe" class="visually-hidden">Iframe snippet</label>
+<textarea id="snippet-iframe" readonly rows="3">${iframeSnippet(base, w)}</textarea>
+<p class="hint">If your site sends a Content-Security-Policy, allow <code>${new URL(base).origin}</code> in <code>script-src</code> and <code>connect-src</code> for the script, or in <code>frame-src</code> for the iframe. Nothing else is needed: no cookies, no inline code.</p>
+<h3>Preview</h3>
+<iframe class="widget-preview" src="${preview}" title="Preview: ${widgetTitle(w)}" width="${FRAME_SIZE.width}" height="${FRAME_SIZE.height}"></iframe>
+</section>`;
 }
 
 const INTRO = html`<h1>Latest articles on your site</h1>
-  <p>
-    Show the newest and updated knowledge-base articles about a technology, or matching a search, on your own
-    pages. The widget sets no cookies, needs no account and is cached for five minutes. Choose what to show
-    and copy one of the snippets.
-  </p>`;
+<p>Show the newest and updated knowledge-base articles about a technology, or matching a search, on your own pages.
+The widget sets no cookies, needs no account and is cached for five minutes. Choose what to show and copy one of the snippets.</p>`;
 
 export function webmastersPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
@@ -143,9 +105,7 @@ export function webmastersPage(ctx: Context): RouteHandlerMethod {
       } catch (err) {
         if (!(err instanceof HttpError)) throw err;
         status = err.status === 404 ? 404 : 400;
-        result = html`<div class="notice error" role="alert">
-          <p>${err.message.replace(/^widget: /, '')}</p>
-        </div>`;
+        result = html`<div class="notice error" role="alert"><p>${err.message.replace(/^widget: /, '')}</p></div>`;
       }
     }
     const body = html`${INTRO}${form(options, await techOptions(ctx))}${result}`;
