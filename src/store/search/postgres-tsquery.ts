@@ -38,16 +38,16 @@ export function tsquery(q: Query): Sql {
     case 'phrase':
       return phraseQuery(q.text);
     case 'field':
-      return titleOnly(phraseQuery(q.text));
+      if (q.field === 'title') return titleOnly(phraseQuery(q.text));
+      break;
     case 'not':
       return sql`(!! ${tsquery(q.term)})`;
     case 'and':
       return sql`(${sql.join(q.terms.map(tsquery), sql` && `)})`;
     case 'or':
       return sql`(${sql.join(q.terms.map(tsquery), sql` || `)})`;
-    default:
-      throw new Error(`search: "${format(q)}" is not a full-text term`);
   }
+  throw new Error(`search: "${format(q)}" is not a full-text term`);
 }
 
 function hits(text: Query, where: Sql[], rows: boolean): (ranked: boolean) => Sql {
