@@ -68,10 +68,8 @@ export async function knownTechnologies(db: Kysely<Database>, filters: Query[]):
       known.set(key, []);
       const lookup = knownTechnologyLookup(f.field, f.text.toLowerCase());
       const { rows } = await sql<{ id: number }>`${lookup}`.execute(db);
-      known.set(
-        key,
-        rows.map((r) => r.id),
-      );
+      const ids = rows.map((r) => r.id);
+      known.set(key, ids);
     }),
   );
   return known;

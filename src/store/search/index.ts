@@ -31,7 +31,12 @@ function jumpTarget(db: Kysely<Database>, kb: number | null) {
     .executeTakeFirst();
 }
 
-async function run(db: Kysely<Database>, d: SearchDialect, q: Query, opts: SearchOptions) {
+async function run(
+  db: Kysely<Database>,
+  d: SearchDialect,
+  q: Query,
+  opts: SearchOptions,
+): Promise<SearchResponse> {
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 20), 0), 500);
   const offset = Math.max(Math.trunc(opts.offset ?? 0), 0);
   const known = await knownTechnologies(db, split(q, d).filters);
