@@ -3,7 +3,8 @@
  * filters, OR and exclusions), and the timing of `search()` against the raw FTS query.
  */
 import type { Store } from '../src/store/db.ts';
-import { rawFtsQuery, search } from '../src/store/search.ts';
+import { search } from '../src/store/search/index.ts';
+import { rawFtsQuery } from './raw-fts.ts';
 import { percentile, median } from './lib.ts';
 
 const STOP = new Set([

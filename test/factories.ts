@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/store/schema.ts';
-import { searchIndexUpsert } from '../src/store/search.ts';
+import { writeSearchRows } from '../src/store/articles.ts';
 
 const NOW = '2024-01-15T08:00:00.000Z';
 
@@ -69,6 +69,15 @@ export interface ArticleInput {
 }
 
 let counter = 0;
+
+/** Writes an article's searchable text, as a scan does in the transaction that stores the article. */
+export async function searchIndexUpsert(
+  db: Kysely<Database>,
+  articleId: number,
+  doc: { title: string; description: string; body: string },
+): Promise<void> {
+  await writeSearchRows(db, [{ articleId, ...doc }]);
+}
 
 /** Inserts an article, its technology links and its search index row; returns its id. */
 export async function insertArticle(db: Kysely<Database>, a: ArticleInput): Promise<number> {

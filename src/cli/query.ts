@@ -1,7 +1,7 @@
 /** `kbwatch search`, `kbwatch article`, `kbwatch changes`. */
 import type { Command } from 'commander';
 import { QueryError } from '../query/index.ts';
-import { search } from '../store/search.ts';
+import { search } from '../store/search/index.ts';
 import {
   changesSince,
   findArticleByKb,

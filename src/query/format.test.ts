@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { QueryError } from './errors.ts';
 import { format } from './format.ts';
-import { toFts5 } from './fts5.ts';
 import { parse } from './parser.ts';
 
 const QUERIES = [
@@ -135,26 +134,7 @@ describe('format', () => {
       }
       parsed++;
       assert.deepEqual(parse(format(q)), q, `${JSON.stringify(text)} → ${format(q)}`);
-      toFts5(q);
     }
     assert.ok(parsed > 500, `only ${parsed} parsed`);
-  });
-});
-
-describe('toFts5', () => {
-  it('quotes every term it writes', () => {
-    assert.equal(toFts5(parse('windows server')), '("windows" AND "server")');
-    assert.equal(toFts5(parse('Windows-10 "a  b"')), '("Windows 10" AND "a b")');
-    assert.equal(toFts5(parse('a OR title:b')), '("a" OR {title} : "b")');
-    assert.equal(toFts5(parse('a -b -c')), '(("a") NOT ("b" OR "c"))');
-    assert.equal(toFts5(parse('NEAR(x y) ^z* "q\'s"')), '("NEAR" AND "x" AND "y" AND "z" AND "q s")');
-  });
-
-  it('returns null where FTS5 cannot express the query', () => {
-    assert.equal(toFts5(parse('-a')), null);
-    assert.equal(toFts5(parse('-a -b')), null);
-    assert.equal(toFts5(parse('a OR -b')), null);
-    assert.equal(toFts5(parse('a tech:sql')), null);
-    assert.equal(toFts5(parse('updated:2022-01-01')), null);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The query language spoken by search, subscriptions, feeds, the widget and the API:
- * parse text into a syntax tree, print it back, match it in memory, compile it for FTS5.
+ * parse text into a syntax tree, print it back, match it in memory. The store compiles trees
+ * for its full-text index (src/store/search/).
  *
  * - `windows server` both words (any field); `"exact phrase"`; `a OR b` (binds tighter than
  *   the implicit AND: `exchange 2016 OR 2019`); `-word`, `-"phrase"`, `-field:x`, `-( … )`;
@@ -21,5 +22,4 @@ export { QueryError } from './errors.ts';
 export { parse, kbJump } from './parser.ts';
 export { format } from './format.ts';
 export { matches, dateMatches, type MatchDocument } from './match.ts';
-export { toFts5, fts5String } from './fts5.ts';
 export { indexTokens, plainTokens, stem, dateRange } from './text.ts';

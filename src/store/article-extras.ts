@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Query } from '../query/index.ts';
 import type { Store } from './db.ts';
 import type { Database, Source } from './schema.ts';
-import { search } from './search.ts';
+import { search } from './search/index.ts';
 
 export function sourceOf(
   db: Kysely<Database>,

@@ -3,7 +3,7 @@
  * by popularity or name, one technology with its aliases.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database, Technology } from './schema.ts';
+import type { Article, Change, Database, Technology } from './schema.ts';
 
 export interface LatestChange {
   changeId: number;
@@ -19,6 +19,32 @@ export interface LatestChange {
   retired: boolean;
 }
 
+type LatestRow = Pick<Change, 'article_id' | 'kind' | 'detected_at' | 'minor' | 'summary'> &
+  Pick<Article, 'kb' | 'path' | 'title' | 'retired'> & { change_id: number };
+
+/** The rows newest first, each article's first (its latest change) only, at most `limit`. */
+function latestPerArticle(rows: LatestRow[], limit: number): LatestChange[] {
+  const seen = new Set<number>();
+  const out: LatestChange[] = [];
+  for (const r of rows) {
+    if (seen.has(r.article_id) || out.length >= limit) continue;
+    seen.add(r.article_id);
+    out.push({
+      changeId: r.change_id,
+      articleId: r.article_id,
+      kind: r.kind as 'new' | 'updated',
+      detectedAt: r.detected_at,
+      minor: Number(r.minor) !== 0,
+      summary: r.summary,
+      kb: r.kb,
+      path: r.path,
+      title: r.title,
+      retired: Number(r.retired) !== 0,
+    });
+  }
+  return out;
+}
+
 /**
  * The latest `new` and `updated` changes, newest first, one per article (its latest), of all
  * articles or of one technology's.
@@ -31,18 +57,8 @@ export async function latestChanges(
   let q = db
     .selectFrom('changes as c')
     .innerJoin('articles as a', 'a.id', 'c.article_id')
-    .select([
-      'c.id as change_id',
-      'c.article_id',
-      'c.kind',
-      'c.detected_at',
-      'c.minor',
-      'c.summary',
-      'a.kb',
-      'a.path',
-      'a.title',
-      'a.retired',
-    ])
+    .select(['c.id as change_id', 'c.article_id', 'c.kind', 'c.detected_at', 'c.minor', 'c.summary'])
+    .select(['a.kb', 'a.path', 'a.title', 'a.retired'])
     .where('c.kind', 'in', ['new', 'updated']);
   const tech = opts.technology;
   if (tech && tech.article_count < 2000) {
@@ -71,25 +87,7 @@ export async function latestChanges(
     .orderBy('c.id', 'desc')
     .limit(limit * 3)
     .execute();
-  const seen = new Set<number>();
-  const out: LatestChange[] = [];
-  for (const r of rows) {
-    if (seen.has(r.article_id) || out.length >= limit) continue;
-    seen.add(r.article_id);
-    out.push({
-      changeId: r.change_id,
-      articleId: r.article_id,
-      kind: r.kind as 'new' | 'updated',
-      detectedAt: r.detected_at,
-      minor: Number(r.minor) !== 0,
-      summary: r.summary,
-      kb: r.kb,
-      path: r.path,
-      title: r.title,
-      retired: Number(r.retired) !== 0,
-    });
-  }
-  return out;
+  return latestPerArticle(rows, limit);
 }
 
 export function popularTechnologies(db: Kysely<Database>, limit = 24): Promise<Technology[]> {

@@ -2,7 +2,7 @@
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { QueryError } from '../../query/index.ts';
-import { search } from '../../store/search.ts';
+import { search } from '../../store/search/index.ts';
 import { badRequest } from '../errors.ts';
 import { enumParam, intParam, params, textParam } from './params.ts';
 

@@ -8,7 +8,7 @@ import type { Context } from '../../context.ts';
 import type { ChangeSummary } from '../../model/article.ts';
 import type { Query } from '../../query/index.ts';
 import { parseSummary } from '../../store/codec.ts';
-import { search } from '../../store/search.ts';
+import { search } from '../../store/search/index.ts';
 import { findTechnology } from '../../store/technologies.ts';
 import type { Technology } from '../../store/schema.ts';
 

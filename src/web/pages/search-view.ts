@@ -2,7 +2,7 @@
 import type { Context } from '../../context.ts';
 import type { QueryError } from '../../query/index.ts';
 import { technologyNames } from '../../store/browse.ts';
-import type { SearchResponse, SearchResult } from '../../store/search.ts';
+import type { SearchResponse, SearchResult } from '../../store/search/index.ts';
 import { csrfInput } from '../csrf.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { pager } from '../pager.ts';

@@ -8,7 +8,7 @@ import type { Context } from '../../context.ts';
 import { kbJump, parse, QueryError } from '../../query/index.ts';
 import { findArticleByKb } from '../../store/article-read.ts';
 import { dataVersion } from '../../store/article-extras.ts';
-import { search } from '../../store/search.ts';
+import { search } from '../../store/search/index.ts';
 import type { SafeHtml } from '../html.ts';
 import { currentUser, navUser, type CurrentUser } from '../session.ts';
 import type { PageOptions } from '../layout.ts';

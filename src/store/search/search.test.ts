@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { insertArticle, insertSource, insertTechnology, type ArticleInput } from '../../test/factories.ts';
-import { createStore, DIALECTS, skipReason } from '../../test/stores.ts';
-import { matches, parse, QueryError, type MatchDocument } from '../query/index.ts';
-import type { Store } from './db.ts';
-import { rawFtsQuery, search, searchIndexDelete, searchIndexUpsert } from './search.ts';
+import { sql } from 'kysely';
+import { rawFtsQuery } from '../../../bench/raw-fts.ts';
+import {
+  insertArticle,
+  insertSource,
+  insertTechnology,
+  searchIndexUpsert,
+  type ArticleInput,
+} from '../../../test/factories.ts';
+import { createStore, DIALECTS, skipReason } from '../../../test/stores.ts';
+import { matches, parse, QueryError, type MatchDocument } from '../../query/index.ts';
+import type { Store } from '../db.ts';
+import { search } from './index.ts';
 
 type Fixture = Omit<ArticleInput, 'sourceId' | 'technologies'> & {
   source: 'docs' | 'classic';
@@ -82,6 +90,12 @@ const ARTICLES: Record<string, Fixture> = {
     lastChanged: '2020-01-01T00:00:00.000Z',
   },
 };
+
+/** Removes an article from the search index. */
+async function searchIndexDelete(store: Store, articleId: number): Promise<void> {
+  const column = store.dialect === 'sqlite' ? sql`rowid` : sql`article_id`;
+  await sql`DELETE FROM article_fts WHERE ${column} = ${articleId}`.execute(store.db);
+}
 
 const META_QUERIES = [
   '"',
@@ -352,7 +366,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await names('zebra'), ['hostile']);
       assert.deepEqual(await names('hostile'), []);
       assert.deepEqual(await rawFtsQuery(store, ['zebra']), [ids.hostile]);
-      await searchIndexDelete(store.db, ids.hostile);
+      await searchIndexDelete(store, ids.hostile);
       assert.deepEqual(await names('zebra'), []);
       assert.deepEqual(await rawFtsQuery(store, ['socket', 'port']), [ids.exclusive]);
       assert.deepEqual(await rawFtsQuery(store, ['*', '"']), []);
