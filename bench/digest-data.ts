@@ -13,7 +13,7 @@
 import type { Context } from '../src/context.ts';
 import { addSource } from '../src/scan/sources.ts';
 import { scanAll } from '../src/scan/run.ts';
-import { currentWatermark } from '../src/match/window.ts';
+import { currentWatermark } from '../src/store/changes/window.ts';
 import { seededRandom } from '../test/smtp-fault-sink.ts';
 import { days, gitDiff, repoCopy, type Day } from '../test/shared-kb.ts';
 

@@ -7,9 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { connect } from '../src/store/db.ts';
 import { testContext } from '../test/context.ts';
 import { buildDigestBenchData } from './digest-data.ts';
-import { loadDigestUsers, composeDue } from '../src/digest/compose.ts';
+import { composeDue } from '../src/digest/compose.ts';
 import { evaluateQueries, ItemCache, itemsForUser } from '../src/match/match.ts';
-import { loadActiveSubscriptions, loadWindow } from '../src/match/window.ts';
+import { loadWindow } from '../src/match/window.ts';
+import { activeSubscriptions } from '../src/store/subscriptions.ts';
+import { digestRecipients } from '../src/store/users.ts';
 import { createMailer } from '../src/deliver/mailer.ts';
 import { deliverQueued } from '../src/deliver/sender.ts';
 
@@ -58,8 +60,11 @@ async function main(): Promise<unknown> {
       return withCtx(async (ctx) => {
         const t0 = performance.now();
         const c0 = process.cpuUsage();
-        const users = (await loadDigestUsers(ctx)).map((u) => ({ ...u, watermark: Number(args.aFrom) }));
-        const subs = await loadActiveSubscriptions(ctx.store.db);
+        const users = (await digestRecipients(ctx.store.db)).map((u) => ({
+          ...u,
+          watermark: Number(args.aFrom),
+        }));
+        const subs = await activeSubscriptions(ctx.store.db);
         const window = await loadWindow(ctx.store.db, Number(args.aFrom), Number(args.aTo));
         const queries = [...subs.values()].flat().flatMap((s) => (s.query ? [s.query] : []));
         const hits = evaluateQueries(queries, window.articles.values());

@@ -4,7 +4,7 @@
  */
 import { tmpdir } from 'node:os';
 import { loadConfig } from '../src/config/index.ts';
-import type { Context } from '../src/context.ts';
+import { createContext, type Context } from '../src/context.ts';
 import { silentLogger } from '../src/log.ts';
 import type { Dialect } from '../src/store/db.ts';
 import { closeMailer } from '../src/deliver/mailer.ts';
@@ -38,7 +38,10 @@ export async function accountsContext(
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
-  const ctx: Context = { config, store, log: silentLogger, now: () => new Date(clock.now.getTime()) };
+  const ctx: Context = {
+    ...createContext(config, store, silentLogger),
+    now: () => new Date(clock.now.getTime()),
+  };
   return {
     ctx,
     sink,

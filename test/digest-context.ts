@@ -5,7 +5,7 @@
  */
 import { createMailer, type Mailer } from '../src/deliver/mailer.ts';
 import type { SendOptions } from '../src/deliver/sender.ts';
-import { runDigestTick, type TickReport } from '../src/digest/run.ts';
+import { runDigestTick, type TickReport } from '../src/jobs/digest.ts';
 import type { Context } from '../src/context.ts';
 import type { Dialect, Store } from '../src/store/db.ts';
 import { insertArticle, insertSource, insertTechnology } from './factories.ts';

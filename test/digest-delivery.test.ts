@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { listOutbox } from '../src/deliver/outbox.ts';
+import { listOutbox } from '../src/store/outbox.ts';
 import { DIALECTS, skipReason } from './stores.ts';
 import { digestBench, type DigestBench } from './digest-context.ts';
 import { insertDigestUser, subscribe } from './digest-factories.ts';

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { ChangeSummary } from '../src/model/article.ts';
 import type { Database } from '../src/store/schema.ts';
-import { currentWatermark } from '../src/match/window.ts';
+import { currentWatermark } from '../src/store/changes/window.ts';
 
 type Db = Kysely<Database>;
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/config/index.ts';
-import type { Context } from '../src/context.ts';
+import { createContext, type Context } from '../src/context.ts';
 import { silentLogger } from '../src/log.ts';
 import type { Dialect } from '../src/store/db.ts';
 import { buildServer } from '../src/web/server.ts';
@@ -38,7 +38,10 @@ export async function startWebServer(
     KBWATCH_SOURCES: 'none',
     ...env,
   });
-  const ctx: Context = { config, store, log: silentLogger, now: () => new Date('2024-02-01T12:00:00Z') };
+  const ctx: Context = {
+    ...createContext(config, store, silentLogger),
+    now: () => new Date('2024-02-01T12:00:00Z'),
+  };
   const app = buildServer(ctx);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

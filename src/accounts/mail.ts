@@ -1,9 +1,8 @@
 /**
  * The account mails (confirm, already registered, reset, e-mail change), sent through the
- * process's one mailer (`getMailer`).
+ * context's mailer (`ctx.mailer`).
  */
 import type { Context } from '../context.ts';
-import { getMailer } from '../deliver/mailer.ts';
 import { TOKEN_LIFETIME } from './tokens.ts';
 
 export function link(
@@ -62,7 +61,7 @@ function compose(ctx: Context, mail: AccountMail): { subject: string; text: stri
 export async function sendAccountMail(ctx: Context, to: string, mail: AccountMail): Promise<boolean> {
   const { subject, text } = compose(ctx, mail);
   try {
-    await getMailer(ctx).send({ to, subject, text });
+    await ctx.mailer.send({ to, subject, text });
     return true;
   } catch (err) {
     ctx.log.error(

@@ -4,7 +4,7 @@
  * Setting the new password uses the link once and ends every session of the account.
  */
 import type { Context } from '../context.ts';
-import { deleteUserSessions, findUserByEmail, updateUser, voidTokens } from '../store/users.ts';
+import { deleteUserSessions, findUserByEmail, updateUser, userEmail, voidTokens } from '../store/users.ts';
 import { sendAccountMail } from './mail.ts';
 import { hashPassword } from './password.ts';
 import { checkToken, consumeToken, issueToken } from './tokens.ts';
@@ -36,10 +36,5 @@ export async function resetPassword(
   await updateUser(ctx.store.db, row.user_id, { password_hash: passwordHash });
   await deleteUserSessions(ctx.store.db, row.user_id);
   await voidTokens(ctx.store.db, row.user_id, 'reset', ctx.now().toISOString());
-  const user = await ctx.store.db
-    .selectFrom('users')
-    .select('email')
-    .where('id', '=', row.user_id)
-    .executeTakeFirstOrThrow();
-  return { email: user.email };
+  return { email: await userEmail(ctx.store.db, row.user_id) };
 }

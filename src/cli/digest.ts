@@ -5,9 +5,9 @@
 import type { Command } from 'commander';
 import type { Context } from '../context.ts';
 import { closeMailer } from '../deliver/mailer.ts';
-import { listOutbox } from '../deliver/outbox.ts';
+import { listOutbox } from '../store/outbox.ts';
 import type { Digest } from '../store/schema.ts';
-import { runDigestTick } from '../digest/run.ts';
+import { runDigestTick } from '../jobs/digest.ts';
 import { CliError, withContext } from './context.ts';
 
 const STATUSES: Digest['status'][] = ['queued', 'sending', 'sent', 'failed', 'suppressed'];

@@ -1,6 +1,7 @@
 /**
  * The mail interface: one message in, the server's verdict out. Two transports: pooled SMTP
- * (nodemailer) when KBWATCH_SMTP_URL is set, else `.eml` files under <data dir>/outbox.
+ * (nodemailer) when KBWATCH_SMTP_URL is set, else `.eml` files under <data dir>/outbox. The
+ * process's mailer is carried on the context (`ctx.mailer`, a `lazyMailer`).
  */
 import { mkdirSync } from 'node:fs';
 import { writeFile, rename } from 'node:fs/promises';
@@ -48,7 +49,9 @@ export function classifySmtpError(err: unknown): MailError {
   return new MailError(`deliver: ${e.message ?? String(err)}`, code, temporary);
 }
 
-export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'mailRate'>): Mailer {
+type MailerConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'mailRate'>;
+
+export function createMailer(config: MailerConfig): Mailer {
   if (config.smtpUrl) return smtpMailer(config.smtpUrl, config.mailFrom, config.mailRate);
   return emlMailer(join(config.dataDir, 'outbox'), config.mailFrom);
 }
@@ -152,21 +155,27 @@ function emlMailer(dir: string, from: string): Mailer {
   };
 }
 
-const mailers = new WeakMap<Config, Mailer>();
-
-/** The process's mailer for this configuration, created on first use so its SMTP pool is shared. */
-export function getMailer(ctx: { config: Config }): Mailer {
-  let mailer = mailers.get(ctx.config);
-  if (!mailer) {
-    mailer = createMailer(ctx.config);
-    mailers.set(ctx.config, mailer);
-  }
-  return mailer;
+/**
+ * A mailer that opens its transport on the first message, so a context can carry one without
+ * cost. `close()` ends the transport (and its SMTP pool); the next message opens a new one.
+ */
+export function lazyMailer(config: MailerConfig): Mailer {
+  let open: Mailer | undefined;
+  return {
+    kind: config.smtpUrl ? 'smtp' : 'eml',
+    async send(mail) {
+      open ??= createMailer(config);
+      return open.send(mail);
+    },
+    async close() {
+      const closing = open;
+      open = undefined;
+      await closing?.close();
+    },
+  };
 }
 
-/** Closes the process's mailer for this configuration, if one was created. */
-export async function closeMailer(ctx: { config: Config }): Promise<void> {
-  const mailer = mailers.get(ctx.config);
-  mailers.delete(ctx.config);
-  await mailer?.close();
+/** Closes the context's mailer; a later message opens it again. */
+export async function closeMailer(ctx: { mailer: Mailer }): Promise<void> {
+  await ctx.mailer.close();
 }

@@ -10,7 +10,13 @@
  */
 import type { Context } from '../context.ts';
 import { MailError, type Mailer } from './mailer.ts';
-import { claimDigests, markFailed, markRetry, markSent, type ClaimedDigest } from './outbox.ts';
+import {
+  claimDigests,
+  markFailed,
+  markRetry,
+  markSent,
+  type ClaimedDigest,
+} from '../store/digest-delivery.ts';
 
 export interface SendOptions {
   mailer: Mailer;
@@ -189,15 +195,15 @@ async function sendAndRecord(
   wall: () => number,
   marks: SentMarks,
 ): Promise<SendOutcome> {
-  const base = { id: row.id, userId: row.user_id, period: row.period };
+  const base = { id: row.id, userId: row.userId, period: row.period };
   try {
     await opts.mailer.send({
-      to: row.to_address,
+      to: row.to,
       subject: row.subject,
-      text: row.text_body,
-      html: row.html_body,
-      messageId: row.message_id,
-      headers: JSON.parse(row.headers) as Record<string, string>,
+      text: row.text,
+      html: row.html,
+      messageId: row.messageId,
+      headers: row.headers,
     });
   } catch (err) {
     try {
@@ -221,7 +227,7 @@ async function recordFailure(
   wall: () => number,
   err: unknown,
 ): Promise<SendOutcome> {
-  const base = { id: row.id, userId: row.user_id, period: row.period };
+  const base = { id: row.id, userId: row.userId, period: row.period };
   const db = ctx.store.db;
   const error = describe(err);
   const permanent = err instanceof MailError && !err.temporary;
@@ -231,10 +237,8 @@ async function recordFailure(
       bounceLimit: opts.bounceLimit ?? 3,
       at: ctx.now().toISOString(),
     });
-    if (suppressed) ctx.log.warn(`deliver: ${row.to_address} suppressed after repeated hard bounces`);
-    ctx.log.warn(
-      `deliver: digest ${row.id} to ${row.to_address} failed after ${row.attempts} attempt(s): ${error}`,
-    );
+    if (suppressed) ctx.log.warn(`deliver: ${row.to} suppressed after repeated hard bounces`);
+    ctx.log.warn(`deliver: digest ${row.id} to ${row.to} failed after ${row.attempts} attempt(s): ${error}`);
     return { ...base, status: 'failed', error, suppressed };
   }
   const delay = backoffDelay(
@@ -245,7 +249,7 @@ async function recordFailure(
   );
   await markRetry(db, row.id, error, new Date(wall() + delay).toISOString());
   ctx.log.info(
-    `deliver: digest ${row.id} to ${row.to_address}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`,
+    `deliver: digest ${row.id} to ${row.to}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`,
   );
   return { ...base, status: 'retry', error };
 }

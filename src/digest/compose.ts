@@ -5,23 +5,16 @@
  * Users with nothing to send only have their watermark advanced: no items, no mail.
  */
 import type { Context } from '../context.ts';
-import { existingDigests, queueDigests, type QueueEntry } from '../deliver/outbox.ts';
 import { evaluateQueries, ItemCache, itemsForUser, type QueryHits } from '../match/match.ts';
 import type { ActiveSubscription, DigestItem } from '../match/types.ts';
-import { changeHorizon, loadActiveSubscriptions, loadWindow } from '../match/window.ts';
-import { dueStates, type Cadence } from './period.ts';
+import { loadWindow } from '../match/window.ts';
+import { changeHorizon } from '../store/changes/window.ts';
+import { existingDigests, queueDigests, type QueueEntry } from '../store/digests.ts';
+import { activeSubscriptions } from '../store/subscriptions.ts';
+import { digestRecipients, type DigestUser } from '../store/users.ts';
+import { dueStates } from './period.ts';
 import { renderDigest } from './template.ts';
 import { signToken } from './tokens.ts';
-
-export interface DigestUser {
-  id: number;
-  email: string;
-  timeZone: string;
-  digestHour: number;
-  cadence: Cadence;
-  includeMinor: boolean;
-  watermark: number;
-}
 
 export interface QueuedDigest {
   digestId: number;
@@ -40,25 +33,6 @@ export interface ComposeReport {
   /** Due users with nothing to send, whose watermark advanced. */
   empty: number;
   invalidQueries: string[];
-}
-
-/** Confirmed, unsuppressed users: the only ones a digest may go to (double opt-in). */
-export async function loadDigestUsers(ctx: Context): Promise<DigestUser[]> {
-  const rows = await ctx.store.db
-    .selectFrom('users')
-    .select(['id', 'email', 'time_zone', 'digest_hour', 'cadence', 'include_minor', 'watermark'])
-    .where('confirmed_at', 'is not', null)
-    .where('suppressed_at', 'is', null)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    email: r.email,
-    timeZone: r.time_zone,
-    digestHour: r.digest_hour,
-    cadence: r.cadence,
-    includeMinor: r.include_minor === 1,
-    watermark: r.watermark,
-  }));
 }
 
 function digestEntry(
@@ -111,6 +85,62 @@ function digestEntry(
   };
 }
 
+/** What every due user's items are computed from: one window, its query hits, the subscriptions. */
+interface Matching {
+  subscriptions: Map<number, ActiveSubscription[]>;
+  cache: ItemCache;
+  hits: QueryHits;
+}
+
+/** Loads the window from the lowest pending watermark up to `horizon` and runs the saved queries on it. */
+async function prepareMatching(ctx: Context, pending: DigestUser[], horizon: number): Promise<Matching> {
+  const db = ctx.store.db;
+  const subscriptions = await activeSubscriptions(db, new Set(pending.map((u) => u.id)));
+  const queries = [...subscriptions.values()]
+    .flat()
+    .flatMap((s) => (s.kind === 'query' && s.query ? [s.query] : []));
+  const afterId = pending.reduce((min, u) => Math.min(min, u.watermark), horizon);
+  const window = await loadWindow(db, afterId, horizon, { withBody: queries.length > 0 });
+  const hits: QueryHits = evaluateQueries(queries, window.articles.values());
+  for (const [q, message] of hits.invalid)
+    ctx.log.warn(`digest: saved query ${JSON.stringify(q)} no longer parses: ${message}`);
+  return { subscriptions, cache: new ItemCache(window), hits };
+}
+
+/** Matches, renders and queues one batch of users; adds what it queued to the report. */
+async function queueBatch(
+  ctx: Context,
+  m: Matching,
+  batch: { user: DigestUser; period: string }[],
+  at: { horizon: number; createdAt: string },
+  report: ComposeReport,
+): Promise<void> {
+  const entries: QueueEntry[] = batch.map(({ user, period }) => {
+    const subs = m.subscriptions.get(user.id) ?? [];
+    const items = itemsForUser(user, subs, m.cache, m.hits);
+    return items.length > 0
+      ? digestEntry(ctx, user, period, items, subs)
+      : { userId: user.id, watermark: user.watermark, period };
+  });
+  const inserted = await queueDigests(ctx.store.db, at.horizon, entries, at.createdAt);
+  const entryOf = new Map(entries.map((e) => [e.userId, e]));
+  const userOf = new Map(batch.map((b) => [b.user.id, b.user]));
+  for (const row of inserted) {
+    const digest = entryOf.get(row.userId)?.digest;
+    const user = userOf.get(row.userId);
+    if (!digest || !user) continue;
+    report.queued.push({
+      digestId: row.id,
+      userId: row.userId,
+      email: user.email,
+      period: row.period,
+      items: digest.items.length,
+      messageId: digest.messageId,
+    });
+  }
+  report.empty += entries.filter((e) => !e.digest).length;
+}
+
 /** Composes and queues every digest due at `at`. Safe to run in several processes at once. */
 export async function composeDue(
   ctx: Context,
@@ -119,54 +149,24 @@ export async function composeDue(
 ): Promise<ComposeReport> {
   const db = ctx.store.db;
   const horizon = await changeHorizon(db);
-  const users = await loadDigestUsers(ctx);
+  const users = await digestRecipients(db);
   const states = dueStates(at, users);
-  const due = users.filter((u) => states.get(u)!.due);
+  const periodOf = (u: DigestUser) => states.get(u)?.period ?? '';
+  const due = users.filter((u) => states.get(u)?.due);
   const report: ComposeReport = { horizon, due: due.length, queued: [], empty: 0, invalidQueries: [] };
   if (due.length === 0) return report;
 
-  const done = await existingDigests(db, [...new Set(due.map((u) => states.get(u)!.period))]);
-  const pending = due.filter((u) => u.watermark < horizon && !done.has(`${u.id}|${states.get(u)!.period}`));
+  const done = await existingDigests(db, [...new Set(due.map(periodOf))]);
+  const pending = due.filter((u) => u.watermark < horizon && !done.has(`${u.id}|${periodOf(u)}`));
   if (pending.length === 0) return report;
 
-  const subscriptions = await loadActiveSubscriptions(db, new Set(pending.map((u) => u.id)));
-  const queries = [...subscriptions.values()]
-    .flat()
-    .flatMap((s) => (s.kind === 'query' && s.query ? [s.query] : []));
-  const afterId = pending.reduce((min, u) => Math.min(min, u.watermark), horizon);
-  const window = await loadWindow(db, afterId, horizon, { withBody: queries.length > 0 });
-  const hits: QueryHits = evaluateQueries(queries, window.articles.values());
-  report.invalidQueries = [...hits.invalid.keys()];
-  for (const [q, message] of hits.invalid)
-    ctx.log.warn(`digest: saved query ${JSON.stringify(q)} no longer parses: ${message}`);
-
-  const cache = new ItemCache(window);
-  const byId = new Map(pending.map((u) => [u.id, u]));
+  const matching = await prepareMatching(ctx, pending, horizon);
+  report.invalidQueries = [...matching.hits.invalid.keys()];
   const batchSize = opts.batchSize ?? 500;
   const createdAt = at.toISOString();
   for (let i = 0; i < pending.length; i += batchSize) {
-    const entries = pending.slice(i, i + batchSize).map((user) => {
-      const subs = subscriptions.get(user.id) ?? [];
-      const items = itemsForUser(user, subs, cache, hits);
-      const period = states.get(user)!.period;
-      return items.length > 0
-        ? digestEntry(ctx, user, period, items, subs)
-        : { userId: user.id, watermark: user.watermark, period };
-    });
-    const inserted = await queueDigests(db, horizon, entries, createdAt);
-    const entryOf = new Map(entries.map((e) => [e.userId, e]));
-    for (const row of inserted) {
-      const e = entryOf.get(row.userId)!;
-      report.queued.push({
-        digestId: row.id,
-        userId: row.userId,
-        email: byId.get(row.userId)!.email,
-        period: row.period,
-        items: e.digest!.items.length,
-        messageId: e.digest!.messageId,
-      });
-    }
-    report.empty += entries.filter((e) => !e.digest).length;
+    const batch = pending.slice(i, i + batchSize).map((user) => ({ user, period: periodOf(user) }));
+    await queueBatch(ctx, matching, batch, { horizon, createdAt }, report);
   }
   ctx.log.info(
     `digest: ${report.queued.length} queued, ${report.empty} with nothing new, of ${due.length} due (changes up to ${horizon})`,

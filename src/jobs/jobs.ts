@@ -2,7 +2,7 @@
 import type { Context } from '../context.ts';
 import type { Job } from './scheduler.ts';
 import { scanAll } from '../scan/run.ts';
-import { runDigestJob } from '../digest/run.ts';
+import { runDigestJob } from './digest.ts';
 
 export function defaultJobs(ctx: Context): Job[] {
   return [

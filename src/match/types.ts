@@ -1,22 +1,13 @@
-/** What matching works on (a window of changes, users, subscriptions) and what it yields (items). */
+/**
+ * What matching works on (a window of changes, users, subscriptions) and what it yields (items).
+ * The rows it is built from are the store's (changes and subscriptions), re-exported here.
+ */
 import type { ChangeSummary } from '../model/article.ts';
 import type { MatchDocument } from '../query/match.ts';
+import type { WindowChange, WindowTechnology } from '../store/changes/window.ts';
 
-/** A `new` or `updated` change inside the window. */
-export interface WindowChange {
-  id: number;
-  articleId: number;
-  kind: 'new' | 'updated';
-  minor: boolean;
-  summary: ChangeSummary | null;
-}
-
-export interface WindowTechnology {
-  id: number;
-  slug: string;
-  name: string;
-  kind: 'product' | 'area' | 'keyword';
-}
+export type { WindowChange, WindowTechnology };
+export type { ActiveSubscription } from '../store/subscriptions.ts';
 
 /** An article changed inside the window, as the digest shows it and the query matcher sees it. */
 export interface WindowArticle {
@@ -47,17 +38,6 @@ export interface MatchUser {
   /** Highest change id already considered for this user. */
   watermark: number;
   includeMinor: boolean;
-}
-
-/** A subscription that is neither paused nor muted. */
-export interface ActiveSubscription {
-  id: number;
-  userId: number;
-  kind: 'technology' | 'query';
-  technologyId: number | null;
-  query: string | null;
-  /** What the user subscribed to, in words: the technology's name or the query text. */
-  label: string;
 }
 
 /** One article in a digest, once, with what changed since the watermark and why it was sent. */

@@ -1,4 +1,7 @@
-/** Data access for subscriptions: technology lookup, insert, list, state changes and delete. */
+/**
+ * Data access for subscriptions: technology lookup, insert, list, state changes and delete, and
+ * the active subscriptions a digest run matches against.
+ */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Subscription, Technology } from './schema.ts';
 
@@ -139,4 +142,90 @@ export async function deleteSubscription(db: Db, userId: number, id: number): Pr
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+/** One of the user's subscriptions with its technology; undefined if the user has no such subscription. */
+export function findUserSubscription(
+  db: Db,
+  userId: number,
+  id: number,
+): Promise<SubscriptionView | undefined> {
+  return db
+    .selectFrom('subscriptions')
+    .leftJoin('technologies', 'technologies.id', 'subscriptions.technology_id')
+    .selectAll('subscriptions')
+    .select(['technologies.slug as technology_slug', 'technologies.name as technology_name'])
+    .where('subscriptions.id', '=', id)
+    .where('subscriptions.user_id', '=', userId)
+    .executeTakeFirst();
+}
+
+/** Pauses every active subscription of a user; returns how many were active. */
+export async function pauseAllSubscriptions(db: Db, userId: number): Promise<number> {
+  const r = await db
+    .updateTable('subscriptions')
+    .set({ paused: 1 })
+    .where('user_id', '=', userId)
+    .where('paused', '=', 0)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** User id → number of subscriptions, for every user that has any. */
+export async function countSubscriptionsByUser(db: Db): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('user_id')
+    .execute();
+  return new Map(rows.map((s) => [s.user_id, Number(s.n)]));
+}
+
+/** A subscription that is neither paused nor muted. */
+export interface ActiveSubscription {
+  id: number;
+  userId: number;
+  kind: 'technology' | 'query';
+  technologyId: number | null;
+  query: string | null;
+  /** What the user subscribed to, in words: the technology's name or the query text. */
+  label: string;
+}
+
+/** Subscriptions neither paused nor muted, grouped by user, oldest first; only for `userIds` when given. */
+export async function activeSubscriptions(
+  db: Db,
+  userIds?: Set<number>,
+): Promise<Map<number, ActiveSubscription[]>> {
+  // No join and no ORDER BY: at 300,000 rows both cost more than naming and sorting in memory.
+  const names = new Map(
+    (await db.selectFrom('technologies').select(['id', 'name']).execute()).map((t) => [t.id, t.name]),
+  );
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select(['id', 'user_id', 'kind', 'technology_id', 'query'])
+    .where('paused', '=', 0)
+    .where('muted', '=', 0)
+    .execute();
+  const out = new Map<number, ActiveSubscription[]>();
+  for (const r of rows) {
+    if (userIds && !userIds.has(r.user_id)) continue;
+    const label =
+      r.kind === 'technology'
+        ? (names.get(r.technology_id ?? -1) ?? `technology ${r.technology_id}`)
+        : (r.query ?? '');
+    const sub: ActiveSubscription = {
+      id: r.id,
+      userId: r.user_id,
+      kind: r.kind,
+      technologyId: r.technology_id,
+      query: r.query,
+      label,
+    };
+    const list = out.get(r.user_id);
+    if (list) list.push(sub);
+    else out.set(r.user_id, [sub]);
+  }
+  for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.id - b.id);
+  return out;
 }

@@ -1,7 +1,8 @@
-/** Data access for users, their sessions and their single-use tokens. */
+/** Data access for users (digest recipients among them), their sessions and their single-use tokens. */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, User, UserTable } from './schema.ts';
 import type { Insertable, Selectable } from 'kysely';
+import { currentWatermark } from './changes/window.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -35,10 +36,7 @@ export type NewUser = Pick<UserTable, 'email' | 'created_at'> &
   >;
 
 export async function insertUser(db: Db, row: NewUser): Promise<User | undefined> {
-  const latest = await db
-    .selectFrom('changes')
-    .select((eb) => eb.fn.max('id').as('max'))
-    .executeTakeFirst();
+  const watermark = await currentWatermark(db);
   const values: Insertable<UserTable> = {
     password_hash: null,
     confirmed_at: null,
@@ -50,7 +48,7 @@ export async function insertUser(db: Db, row: NewUser): Promise<User | undefined
     suppressed_at: null,
     hard_bounces: 0,
     ...row,
-    watermark: Number(latest?.max ?? 0),
+    watermark,
   };
   return db
     .insertInto('users')
@@ -58,6 +56,12 @@ export async function insertUser(db: Db, row: NewUser): Promise<User | undefined
     .onConflict((oc) => oc.column('email').doNothing())
     .returningAll()
     .executeTakeFirst();
+}
+
+/** A user's address; throws if there is no such user. */
+export async function userEmail(db: Db, id: number): Promise<string> {
+  const user = await db.selectFrom('users').select('email').where('id', '=', id).executeTakeFirstOrThrow();
+  return user.email;
 }
 
 export async function updateUser(db: Db, id: number, patch: Partial<Omit<UserTable, 'id'>>): Promise<void> {
@@ -78,6 +82,37 @@ export async function deleteUserAndData(db: Kysely<Database>, id: number): Promi
     const r = await tx.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   });
+}
+
+/** A user as the digest sees them. */
+export interface DigestUser {
+  id: number;
+  email: string;
+  timeZone: string;
+  digestHour: number;
+  cadence: UserTable['cadence'];
+  includeMinor: boolean;
+  /** Highest change id already considered for this user. */
+  watermark: number;
+}
+
+/** Confirmed, unsuppressed users: the only ones a digest may go to (double opt-in). */
+export async function digestRecipients(db: Db): Promise<DigestUser[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'time_zone', 'digest_hour', 'cadence', 'include_minor', 'watermark'])
+    .where('confirmed_at', 'is not', null)
+    .where('suppressed_at', 'is', null)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    email: r.email,
+    timeZone: r.time_zone,
+    digestHour: r.digest_hour,
+    cadence: r.cadence,
+    includeMinor: r.include_minor === 1,
+    watermark: r.watermark,
+  }));
 }
 
 // Sessions

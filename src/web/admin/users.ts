@@ -1,8 +1,9 @@
 /** GET /admin/users — every user; POST /admin/users/:id/admin and /suppress toggle the admin role and mail suppression. */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { suppressQueued } from '../../deliver/outbox.ts';
-import { listAllUsers, updateUser } from '../../store/users.ts';
+import { suppressQueued } from '../../store/digests.ts';
+import { countSubscriptionsByUser } from '../../store/subscriptions.ts';
+import { findUserById, listAllUsers, updateUser } from '../../store/users.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { field } from '../form.ts';
 import { html } from '../html.ts';
@@ -31,15 +32,7 @@ export function adminUsersPage(ctx: Context): RouteHandlerMethod {
     const current = await adminOrLogin(ctx, req, reply);
     if (!current) return reply;
     const db = ctx.store.db;
-    const [users, subs] = await Promise.all([
-      listAllUsers(db),
-      db
-        .selectFrom('subscriptions')
-        .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('user_id')
-        .execute(),
-    ]);
-    const subCount = new Map(subs.map((s) => [s.user_id, Number(s.n)]));
+    const [users, subCount] = await Promise.all([listAllUsers(db), countSubscriptionsByUser(db)]);
     const rows = users.map((u) => {
       const self = u.id === current.user.id;
       return html`<tr><th scope="row">${u.email}</th><td>${u.confirmed_at ? 'yes' : 'no'}</td><td>${u.is_admin === 1 ? 'admin' : 'member'}</td>
@@ -58,10 +51,7 @@ ${u.suppressed_at ? actionButton(current, `/admin/users/${u.id}/suppress`, 'Allo
 }
 
 async function target(ctx: Context, id: number | undefined) {
-  const user =
-    id === undefined
-      ? undefined
-      : await ctx.store.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const user = id === undefined ? undefined : await findUserById(ctx.store.db, id);
   if (!user) throw notFound(`admin: no user with id ${id ?? '?'}`);
   return user;
 }

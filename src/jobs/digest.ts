@@ -1,30 +1,21 @@
 /**
- * One digest tick: compose and queue what is due, then send what is queued. The scheduler runs
- * it every few minutes; `kbwatch digest run` runs it once, optionally as if at another time.
+ * The digest job: one tick composes and queues what is due, then sends what is queued. The
+ * scheduler runs it every few minutes; `kbwatch digest run` runs it once, optionally as if at
+ * another time.
  */
 import type { Context } from '../context.ts';
-import { closeMailer, getMailer } from '../deliver/mailer.ts';
 import { deliverQueued, type DeliveryReport, type SendOptions } from '../deliver/sender.ts';
-import { HorizonBusyError } from '../match/window.ts';
-import { composeDue, type ComposeReport } from './compose.ts';
+import { composeDue, type ComposeReport } from '../digest/compose.ts';
+import { HorizonBusyError } from '../store/changes/window.ts';
+import { digestStatuses, type DigestStatus } from '../store/outbox.ts';
 
 export interface TickOptions {
   /** The tick's time (default: ctx.now()). */
   at?: Date;
-  /** Sender settings; the mailer defaults to the process's mailer. */
+  /** Sender settings; the mailer defaults to the context's. */
   send?: Partial<SendOptions>;
   /** Compose only; leave sending to another process. */
   composeOnly?: boolean;
-}
-
-export interface DigestStatus {
-  id: number;
-  user: string;
-  period: string;
-  items: number;
-  messageId: string;
-  status: string;
-  error: string | null;
 }
 
 export interface TickReport {
@@ -45,12 +36,12 @@ export async function runDigestTick(ctx: Context, opts: TickOptions = {}): Promi
   }
   const delivery = opts.composeOnly
     ? null
-    : await deliverQueued(ctx, { mailer: opts.send?.mailer ?? getMailer(ctx), ...opts.send });
+    : await deliverQueued(ctx, { mailer: opts.send?.mailer ?? ctx.mailer, ...opts.send });
   const ids = new Set([
     ...(compose?.queued.map((q) => q.digestId) ?? []),
     ...(delivery?.outcomes.map((o) => o.id) ?? []),
   ]);
-  return { compose, delivery, digests: await digestStatuses(ctx, [...ids]) };
+  return { compose, delivery, digests: await digestStatuses(ctx.store.db, [...ids]) };
 }
 
 /**
@@ -65,30 +56,6 @@ export async function runDigestJob(ctx: Context): Promise<void> {
         `digest: tick sent ${r.delivery?.sent ?? 0}, ${r.delivery?.retried ?? 0} to retry, ${r.delivery?.failed ?? 0} failed`,
       );
   } finally {
-    await closeMailer(ctx);
+    await ctx.mailer.close();
   }
-}
-
-export async function digestStatuses(ctx: Context, ids: number[]): Promise<DigestStatus[]> {
-  const out: DigestStatus[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await ctx.store.db
-      .selectFrom('digests as d')
-      .innerJoin('users as u', 'u.id', 'd.user_id')
-      .select(['d.id', 'u.email', 'd.period', 'd.item_count', 'd.message_id', 'd.status', 'd.last_error'])
-      .where('d.id', 'in', ids.slice(i, i + 500))
-      .execute();
-    out.push(
-      ...rows.map((r) => ({
-        id: r.id,
-        user: r.email,
-        period: r.period,
-        items: r.item_count,
-        messageId: r.message_id,
-        status: r.status,
-        error: r.last_error,
-      })),
-    );
-  }
-  return out.sort((a, b) => a.id - b.id);
 }

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { insertDigestUser } from '../../test/digest-factories.ts';
+import { createStore, DIALECTS, skipReason } from '../../test/stores.ts';
+import type { Store } from './db.ts';
+import { claimDigests, markFailed, markRetry, markSent } from './digest-delivery.ts';
+import { queueDigests } from './digests.ts';
+
+const T0 = '2026-10-21T07:00:00.000Z';
+const T1 = '2026-10-21T07:01:00.000Z';
+const LEASE = '2026-10-21T07:02:00.000Z';
+const AFTER_LEASE = '2026-10-21T07:03:00.000Z';
+
+for (const dialect of DIALECTS) {
+  const reason = await skipReason(dialect);
+  describe(`store: digest delivery on ${dialect}`, { skip: reason }, () => {
+    let store: Store;
+    let n = 0;
+    const db = () => store.db;
+    const row = (id: number) =>
+      db().selectFrom('digests').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const userRow = (id: number) =>
+      db().selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+    /** A user with one queued digest per period; returns the user and digest ids. */
+    async function queued(periods = ['p1']): Promise<{ userId: number; ids: number[] }> {
+      const email = `reader${++n}@example.org`;
+      const userId = await insertDigestUser(db(), { email });
+      const ids: number[] = [];
+      for (const [i, period] of periods.entries()) {
+        const [q] = await queueDigests(
+          db(),
+          i + 1,
+          [
+            {
+              userId,
+              watermark: i,
+              period,
+              digest: {
+                to: email,
+                messageId: `digest-${n}-${period}@kbwatch.example`,
+                subject: `Digest ${period}`,
+                text: `text ${period}`,
+                html: `<p>html ${period}</p>`,
+                headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+                items: [{ articleId: 1 }],
+              },
+            },
+          ],
+          T0,
+        );
+        ids.push(q.id);
+      }
+      return { userId, ids };
+    }
+
+    before(async () => {
+      store = await createStore(dialect);
+    });
+    after(async () => store?.close());
+    beforeEach(async () => {
+      await db().deleteFrom('digest_bodies').execute();
+      await db().deleteFrom('digests').execute();
+    });
+
+    it('claims queued digests once, with their bodies and decoded headers', async () => {
+      const { userId, ids } = await queued(['p1', 'p2']);
+      const claimed = await claimDigests(db(), 10, T1, LEASE);
+      assert.deepEqual(
+        claimed.map((c) => c.id),
+        ids,
+      );
+      assert.deepEqual(claimed[0], {
+        id: ids[0],
+        userId,
+        period: 'p1',
+        to: `reader${n}@example.org`,
+        messageId: `digest-${n}-p1@kbwatch.example`,
+        subject: 'Digest p1',
+        text: 'text p1',
+        html: '<p>html p1</p>',
+        headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        attempts: 1,
+      });
+      const r = await row(ids[0]);
+      assert.equal(r.status, 'sending');
+      assert.equal(r.lease_until, LEASE);
+      assert.deepEqual(await claimDigests(db(), 10, T1, LEASE), [], 'a leased row is not claimed twice');
+      const again = await claimDigests(db(), 1, AFTER_LEASE, '2026-10-21T07:05:00.000Z');
+      assert.equal(again.length, 1, 'an expired lease is claimed again, up to the limit');
+      assert.equal(again[0].attempts, 2);
+    });
+
+    it('claims rows whose bodies are still in the digests row (queued before digest_bodies)', async () => {
+      const { ids } = await queued();
+      await db().deleteFrom('digest_bodies').execute();
+      await db()
+        .updateTable('digests')
+        .set({ text_body: 'legacy text', html_body: '<p>legacy</p>' })
+        .where('id', '=', ids[0])
+        .execute();
+      const [c] = await claimDigests(db(), 5, T1, LEASE);
+      assert.deepEqual([c.text, c.html], ['legacy text', '<p>legacy</p>']);
+    });
+
+    it('waits for the retry time and skips suppressed users', async () => {
+      const retry = await queued();
+      const suppressed = await queued();
+      await db()
+        .updateTable('users')
+        .set({ suppressed_at: T0 })
+        .where('id', '=', suppressed.userId)
+        .execute();
+      const claimed = await claimDigests(db(), 10, T1, LEASE);
+      assert.deepEqual(
+        claimed.map((c) => c.id),
+        retry.ids,
+      );
+      await markRetry(db(), retry.ids[0], '451 try later', AFTER_LEASE);
+      const r = await row(retry.ids[0]);
+      assert.deepEqual(
+        [r.status, r.lease_until, r.next_attempt_at, r.last_error],
+        ['queued', null, AFTER_LEASE, '451 try later'],
+      );
+      assert.deepEqual(await claimDigests(db(), 10, T1, LEASE), []);
+      const later = await claimDigests(db(), 10, AFTER_LEASE, '2026-10-21T08:00:00.000Z');
+      assert.deepEqual(
+        later.map((c) => c.id),
+        [retry.ids[0]],
+      );
+    });
+
+    it('marks several digests sent in one call', async () => {
+      const a = await queued();
+      const b = await queued();
+      await claimDigests(db(), 10, T1, LEASE);
+      await markSent(db(), [], T1);
+      await markSent(db(), [a.ids[0], b.ids[0]], AFTER_LEASE);
+      for (const id of [a.ids[0], b.ids[0]]) {
+        const r = await row(id);
+        assert.deepEqual(
+          [r.status, r.sent_at, r.lease_until, r.next_attempt_at, r.last_error],
+          ['sent', AFTER_LEASE, null, null, null],
+        );
+      }
+    });
+
+    it('counts hard bounces and suppresses the address and its queued digests at the limit', async () => {
+      const { userId, ids } = await queued(['p1', 'p2', 'p3']);
+      const opts = { hardBounce: true, bounceLimit: 2, at: T1 };
+      assert.equal(await markFailed(db(), ids[0], 'timeout', { ...opts, hardBounce: false }), false);
+      assert.equal((await userRow(userId)).hard_bounces, 0, 'a temporary failure is no bounce');
+      assert.equal(await markFailed(db(), ids[1], '550 no such user', opts), false);
+      assert.equal((await userRow(userId)).hard_bounces, 1);
+      assert.equal((await row(ids[1])).status, 'failed');
+      assert.equal((await row(ids[2])).status, 'queued');
+      assert.equal(await markFailed(db(), ids[1], '550 no such user', opts), true);
+      const user = await userRow(userId);
+      assert.deepEqual([user.hard_bounces, user.suppressed_at], [2, T1]);
+      const withdrawn = await row(ids[2]);
+      assert.deepEqual(
+        [withdrawn.status, withdrawn.last_error],
+        ['suppressed', 'suppressed after 2 hard bounces'],
+      );
+      assert.equal(await markFailed(db(), 999_999, 'gone', opts), false);
+    });
+  });
+}
