@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import type { Dialect } from '../src/store/db.ts';
 import { addUser } from '../src/accounts/users.ts';
 import { Browser } from './browser.ts';
-import { startWebServer, type WebTestServer } from './web-server.ts';
+import { startTestServer, type TestServer } from './web-server.ts';
 
-export interface AdminWebTest extends WebTestServer {
+export interface AdminWebTest extends TestServer {
   admin: Browser;
   member: Browser;
   anonymous: Browser;
@@ -21,7 +21,7 @@ async function signedIn(base: string, email: string, password: string): Promise<
 }
 
 export async function startAdminWeb(dialect: Dialect): Promise<AdminWebTest> {
-  const s = await startWebServer(dialect);
+  const s = await startTestServer(dialect);
   const admin = await addUser(s.ctx, {
     email: 'admin@example.org',
     password: 'admin password',

@@ -28,7 +28,7 @@ import { pathOf } from './browser.ts';
 import { ARTIFACTS, chromiumMissing, launchChromium } from './chromium.ts';
 import { linkIn } from './smtp-sink.ts';
 import { skipReason } from './stores.ts';
-import { startWeb, type WebTest } from './web-accounts.ts';
+import { startTestServer, type MailTestServer } from './web-server.ts';
 
 const WINSOCK_TITLE = 'Winsock applications cannot bind a second listening socket to the same port';
 const WINSOCK_PATH = 'support/windows/win32/winsock-bind-port.md';
@@ -41,7 +41,7 @@ interface Seeded {
 }
 
 /** Three articles: the Winsock one (KB 127144, two revisions) and two that a winsock search must not find. */
-async function seed(w: WebTest): Promise<Seeded> {
+async function seed(w: MailTestServer): Promise<Seeded> {
   const db = w.ctx.store.db;
   const source = await insertSource(db, 'support-docs');
   const tech = {
@@ -145,12 +145,12 @@ async function seed(w: WebTest): Promise<Seeded> {
 }
 
 describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await skipReason('sqlite')) }, () => {
-  let w: WebTest;
+  let w: MailTestServer;
   let seeded: Seeded;
   let chromium: Chromium;
   let context: BrowserContext | undefined;
   before(async () => {
-    w = await startWeb('sqlite', { KBWATCH_SOURCES: 'none' });
+    w = await startTestServer('sqlite', { smtp: true, env: { KBWATCH_SOURCES: 'none' } });
     seeded = await seed(w);
     chromium = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -180,7 +180,7 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
 
   it('searches, reads, leaves feedback, signs up, confirms, subscribes and sees it in the account', async () => {
     const page = await newPage();
-    await page.goto(`${w.base}/`);
+    await page.goto(`${w.url}/`);
     await shot(page, '01-home');
 
     await page.locator('#home-q').fill('winsock');
@@ -221,7 +221,7 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
 
     const mail = await w.sink.waitFor(EMAIL, /confirm/i);
     const link = linkIn(mail.text, 'http://kbwatch.test/confirm?token=');
-    await page.goto(`${w.base}${pathOf(link)}`);
+    await page.goto(`${w.url}${pathOf(link)}`);
     assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /Address confirmed/);
     await shot(page, '06-confirmed');
 
@@ -234,7 +234,7 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
     assert.equal(path(page), '/account');
     await shot(page, '07-logged-in');
 
-    await page.goto(`${w.base}/kb/127144`);
+    await page.goto(`${w.url}/kb/127144`);
     await page.locator('.kb-meta').getByRole('link', { name: 'Windows Server 2019' }).click();
     assert.equal(path(page), '/tech/windows-server-2019');
     await shot(page, '08-technology');
@@ -251,7 +251,7 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
 
   it('builds a query with the advanced form and refills the form from it', async () => {
     const page = await newPage();
-    await page.goto(`${w.base}/search/advanced`);
+    await page.goto(`${w.url}/search/advanced`);
     const fields: [string, string][] = [
       ['All of these words', 'winsock'],
       ['This exact phrase', 'listening port'],
@@ -289,7 +289,7 @@ describe('web: a newcomer in a browser', { skip: chromiumMissing() || (await ski
 
   it('shows what changed between two revisions of an article', async () => {
     const page = await newPage();
-    await page.goto(`${w.base}/kb/127144`);
+    await page.goto(`${w.url}/kb/127144`);
     await page.getByRole('combobox', { name: 'Compare revision' }).selectOption(String(seeded.first));
     await page.getByRole('combobox', { name: 'with revision' }).selectOption(String(seeded.second));
     await page.getByRole('button', { name: 'Show changes' }).click();

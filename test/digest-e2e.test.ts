@@ -15,14 +15,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { ParsedMail } from 'mailparser';
-import { loadConfig } from '../src/config/index.ts';
-import { createContext } from '../src/context.ts';
-import { silentLogger } from '../src/log.ts';
-import { buildServer } from '../src/web/server.ts';
 import { csrfOf, pathOf, Browser } from './browser.ts';
 import { days, git, gitDiff, repoCopy, sharedSkipReason } from './shared-kb.ts';
 import { startFaultSink } from './smtp-fault-sink.ts';
 import { createStore, DIALECTS, skipReason } from './stores.ts';
+import { testContext } from './context.ts';
+import { startTestServer } from './web-server.ts';
 
 const DAY = '2022-11-15';
 const TECH = 'sql';
@@ -116,9 +114,7 @@ for (const dialect of DIALECTS) {
               maxBuffer: 64 * 2 ** 20,
             })
           ).stdout;
-        const ctx = createContext(loadConfig(env), store, silentLogger);
-        const app = buildServer(ctx);
-        await app.listen({ host: '127.0.0.1', port });
+        const { app } = await startTestServer(testContext(store, { env }), { port });
         const b = new Browser(env.KBWATCH_BASE_URL);
         const digestsTo = async (email: string): Promise<ParsedMail[]> =>
           (await sink.to(email)).filter((m) => m.messageId?.startsWith('<digest-'));

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ParsedMail } from 'mailparser';
-import { buildServer } from '../src/web/server.ts';
 import { composeDue } from '../src/digest/compose.ts';
 import { DIALECTS, skipReason } from './stores.ts';
 import { BASE_URL, digestBench } from './digest-context.ts';
 import { insertDigestUser, subscribe } from './digest-factories.ts';
+import { startTestServer } from './web-server.ts';
 
 function unsubscribeHeader(mail: ParsedMail): { https: string; mailto: string } {
   const line = mail.headerLines.find((h) => h.key === 'list-unsubscribe')!.line.replace(/\r?\n\s+/g, ' ');
@@ -25,7 +25,7 @@ for (const dialect of DIALECTS) {
   describe(`digest links on ${dialect}`, { skip: reason }, () => {
     it('one-click unsubscribe, mute, and refusals of bad tokens', async () => {
       const b = await digestBench(dialect);
-      const app = buildServer(b.ctx);
+      const { app } = await startTestServer(b.ctx);
       try {
         const db = b.store.db;
         const reader = await insertDigestUser(db, { email: 'reader@example.org' });
@@ -143,7 +143,7 @@ for (const dialect of DIALECTS) {
 
     it('unsubscribing withdraws a digest that was queued but not yet sent', async () => {
       const b = await digestBench(dialect);
-      const app = buildServer(b.ctx);
+      const { app } = await startTestServer(b.ctx);
       try {
         const user = await insertDigestUser(b.store.db, { email: 'queued@example.org' });
         await subscribe(b.store.db, user, { technologyId: b.tech.winsrv });

@@ -3,6 +3,7 @@
  * directly, with defaults for every column a test does not care about.
  */
 import type { Kysely } from 'kysely';
+import type { Context } from '../src/context.ts';
 import type { Database } from '../src/store/schema.ts';
 import { writeSearchRows } from '../src/store/articles.ts';
 
@@ -35,12 +36,14 @@ export interface TechnologyInput {
   kind?: 'product' | 'area' | 'keyword';
   /** Besides the lowercased slug and name, which are always aliases. */
   aliases?: string[];
+  /** Default 0; pages list only technologies with articles. */
+  articleCount?: number;
 }
 
 export async function insertTechnology(db: Kysely<Database>, t: TechnologyInput): Promise<number> {
   const row = await db
     .insertInto('technologies')
-    .values({ slug: t.slug, name: t.name, kind: t.kind ?? 'product', article_count: 0 })
+    .values({ slug: t.slug, name: t.name, kind: t.kind ?? 'product', article_count: t.articleCount ?? 0 })
     .returning('id')
     .executeTakeFirstOrThrow();
   const aliases = new Set([t.slug, t.name, ...(t.aliases ?? [])].map((a) => a.toLowerCase()));
@@ -49,6 +52,11 @@ export async function insertTechnology(db: Kysely<Database>, t: TechnologyInput)
     .values([...aliases].map((alias) => ({ alias, technology_id: row.id })))
     .execute();
   return row.id;
+}
+
+/** Technologies with one article each, for subscription tests. */
+export async function seedTechnologies(t: { ctx: Context }, techs: TechnologyInput[]): Promise<void> {
+  for (const tech of techs) await insertTechnology(t.ctx.store.db, { articleCount: 1, ...tech });
 }
 
 export interface ArticleInput {

@@ -1,60 +1,78 @@
 /**
- * A real kbwatch server for web tests: a migrated store of the given dialect, a fixed clock,
- * `buildServer(ctx)` listening on a free loopback port.
+ * The one way tests start the real kbwatch server: `buildServer(ctx)` listening on a loopback
+ * port, over a fresh test context of one dialect (test/context.ts: store, clock, optional SMTP
+ * sink, setting overrides) or over a context the test already has.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../src/config/index.ts';
-import { createContext, type Context } from '../src/context.ts';
-import { silentLogger } from '../src/log.ts';
+import type { Context } from '../src/context.ts';
 import type { Dialect } from '../src/store/db.ts';
 import { buildServer } from '../src/web/server.ts';
-import { createStore } from './stores.ts';
+import { Browser } from './browser.ts';
+import {
+  openTestContext,
+  type OpenMailTestContext,
+  type OpenTestContext,
+  type OpenTestContextOptions,
+} from './context.ts';
 
-export const TEST_BASE_URL = 'http://kbwatch.test';
+export { TEST_BASE_URL } from './context.ts';
 
-export interface WebTestServer {
+export interface ServeOptions {
+  /** Default: a free port. */
+  port?: number;
+  /** Adds routes before the server starts listening. */
+  routes?: (app: FastifyInstance, ctx: Context) => void;
+}
+
+export interface ServedApp {
   ctx: Context;
   app: FastifyInstance;
   /** http://127.0.0.1:<port> */
   url: string;
-  dataDir: string;
+  /** A new cookie-keeping client of this server. */
+  browser(): Browser;
   close(): Promise<void>;
 }
 
-export async function startWebServer(
-  dialect: Dialect,
-  env: Record<string, string> = {},
-): Promise<WebTestServer> {
-  const store = await createStore(dialect);
-  const dataDir = mkdtempSync(join(tmpdir(), 'kbwatch-web-'));
-  const config = loadConfig({
-    KBWATCH_DATA_DIR: dataDir,
-    KBWATCH_SECRET: 'test-secret-for-web',
-    KBWATCH_BASE_URL: TEST_BASE_URL,
-    KBWATCH_LOG_LEVEL: 'silent',
-    KBWATCH_SOURCES: 'none',
-    ...env,
-  });
-  const ctx: Context = {
-    ...createContext(config, store, silentLogger),
-    now: () => new Date('2024-02-01T12:00:00Z'),
-  };
+export type TestServer = OpenTestContext & ServedApp;
+export type MailTestServer = OpenMailTestContext & ServedApp;
+export type TestServerOptions = OpenTestContextOptions & ServeOptions;
+
+async function serve(ctx: Context, opts: ServeOptions): Promise<ServedApp> {
   const app = buildServer(ctx);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  opts.routes?.(app, ctx);
+  await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return { ctx, app, url, browser: () => new Browser(url), close: () => app.close() };
+}
+
+/** Serves `ctx` (closing stops the server only) or a new test context of `dialect` (closing ends both). */
+export async function startTestServer(ctx: Context, opts?: ServeOptions): Promise<ServedApp>;
+export async function startTestServer(
+  dialect: Dialect,
+  opts: TestServerOptions & { smtp: true },
+): Promise<MailTestServer>;
+export async function startTestServer(dialect: Dialect, opts?: TestServerOptions): Promise<TestServer>;
+export async function startTestServer(
+  from: Dialect | Context,
+  opts: TestServerOptions = {},
+): Promise<ServedApp | TestServer> {
+  if (typeof from !== 'string') return serve(from, opts);
+  const t = await openTestContext(from, opts);
+  let s: ServedApp;
+  try {
+    s = await serve(t.ctx, opts);
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
   return {
-    ctx,
-    app,
-    url: `http://127.0.0.1:${port}`,
-    dataDir,
+    ...t,
+    ...s,
     async close() {
-      await app.close();
-      await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await s.close();
+      await t.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../test/stores.ts';
-import { accountsContext, type AccountsTestContext } from '../../test/accounts-context.ts';
+import { openTestContext, type OpenMailTestContext } from '../../test/context.ts';
 import { linkIn } from '../../test/smtp-sink.ts';
 import type { AccountError } from './errors.ts';
 import { checkResetToken, requestReset, resetPassword } from './reset.ts';
@@ -16,9 +16,9 @@ const token = (text: string, path: string) =>
 
 for (const dialect of DIALECTS) {
   describe(`accounts: reset, e-mail change, delete (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let t: AccountsTestContext;
+    let t: OpenMailTestContext;
     before(async () => {
-      t = await accountsContext(dialect);
+      t = await openTestContext(dialect, { smtp: true });
       await addUser(t.ctx, { email: 'ann@example.com', password: 'old password', confirmed: true });
       await addUser(t.ctx, { email: 'unconfirmed@example.com', password: 'old password' });
     });

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../test/stores.ts';
-import { accountsContext, type AccountsTestContext } from '../../test/accounts-context.ts';
+import { openTestContext, type OpenMailTestContext } from '../../test/context.ts';
 import { linkIn } from '../../test/smtp-sink.ts';
 import { AccountError } from './errors.ts';
 import { confirm, signUp } from './signup.ts';
@@ -13,9 +13,9 @@ const tokenOf = (text: string) =>
 
 for (const dialect of DIALECTS) {
   describe(`accounts: sign-up, confirm, login (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let t: AccountsTestContext;
+    let t: OpenMailTestContext;
     before(async () => {
-      t = await accountsContext(dialect);
+      t = await openTestContext(dialect, { smtp: true });
     });
     after(() => t?.close());
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../test/stores.ts';
-import { accountsContext, type AccountsTestContext } from '../../test/accounts-context.ts';
+import { openTestContext, type OpenTestContext } from '../../test/context.ts';
 import type { AccountError } from './errors.ts';
 import { changeSubscription, listSubscriptions, subscribe } from './subscriptions.ts';
 import { addUser, listUsers, updateSettings } from './users.ts';
@@ -9,11 +9,11 @@ import { findUserById } from '../store/users.ts';
 
 for (const dialect of DIALECTS) {
   describe(`accounts: subscriptions and settings (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let t: AccountsTestContext;
+    let t: OpenTestContext;
     let ann: number;
     let bob: number;
     before(async () => {
-      t = await accountsContext(dialect);
+      t = await openTestContext(dialect);
       ann = (await addUser(t.ctx, { email: 'ann@example.com', confirmed: true })).id;
       bob = (await addUser(t.ctx, { email: 'bob@example.com', confirmed: true })).id;
       const db = t.ctx.store.db;

@@ -8,7 +8,7 @@ import { closeMailer } from '../deliver/mailer.ts';
 import { listOutbox } from '../store/outbox.ts';
 import type { Digest } from '../store/schema.ts';
 import { runDigestTick } from '../jobs/digest.ts';
-import { CliError, withContext } from './context.ts';
+import { CliError, withContext, type Cli } from './context.ts';
 
 const STATUSES: Digest['status'][] = ['queued', 'sending', 'sent', 'failed', 'suppressed'];
 
@@ -27,6 +27,7 @@ function positive(value: string, flag: string): number {
 }
 
 async function digestRun(
+  cli: Cli,
   ctx: Context,
   o: { at?: string; json?: boolean; lease: string; composeOnly?: boolean },
 ): Promise<void> {
@@ -39,7 +40,7 @@ async function digestRun(
       send: { leaseMs: positive(o.lease, '--lease') * 1000 },
     });
     if (o.json) {
-      console.log(
+      cli.out(
         JSON.stringify(
           report.digests.map((d) => ({
             user: d.user,
@@ -56,19 +57,21 @@ async function digestRun(
     }
     const c = report.compose;
     const s = report.delivery;
-    console.log(
+    cli.out(
       `digest: ${c ? `${c.due} due, ${c.queued.length} queued, ${c.empty} with nothing new` : 'composing skipped (changes busy)'}; ${s ? `${s.sent} sent, ${s.retried} to retry, ${s.failed} failed` : 'sending skipped'}`,
     );
     for (const d of report.digests)
-      console.log(
-        `  ${d.user}  ${d.period}  ${d.items} item(s)  ${d.status}${d.error ? `  ${d.error}` : ''}`,
-      );
+      cli.out(`  ${d.user}  ${d.period}  ${d.items} item(s)  ${d.status}${d.error ? `  ${d.error}` : ''}`);
   } finally {
     await closeMailer(ctx);
   }
 }
 
-async function outbox(ctx: Context, o: { json?: boolean; status?: string; limit: string }): Promise<void> {
+async function outbox(
+  cli: Cli,
+  ctx: Context,
+  o: { json?: boolean; status?: string; limit: string },
+): Promise<void> {
   if (o.status !== undefined && !STATUSES.includes(o.status as Digest['status']))
     throw new CliError(`outbox: --status expects one of ${STATUSES.join(', ')}, got "${o.status}"`);
   const rows = await listOutbox(ctx.store.db, {
@@ -76,7 +79,7 @@ async function outbox(ctx: Context, o: { json?: boolean; status?: string; limit:
     limit: positive(o.limit, '--limit'),
   });
   if (o.json) {
-    console.log(
+    cli.out(
       JSON.stringify(
         rows.map((r) => ({
           id: r.id,
@@ -95,15 +98,15 @@ async function outbox(ctx: Context, o: { json?: boolean; status?: string; limit:
     );
     return;
   }
-  if (rows.length === 0) console.log('outbox: empty');
+  if (rows.length === 0) cli.out('outbox: empty');
   for (const r of rows) {
-    console.log(
+    cli.out(
       `${String(r.id).padStart(6)}  ${r.status.padEnd(10)}  ${r.period}  ${r.user}  ${r.items} item(s)  ${r.attempts} attempt(s)  ${r.sentAt ?? ''}${r.lastError ? `  ${r.lastError}` : ''}`,
     );
   }
 }
 
-export function registerDigestCommands(program: Command): void {
+export function registerDigestCommands(program: Command, cli: Cli): void {
   const digest = program.command('digest').description('Compose and send the digest e-mails.');
   digest
     .command('run')
@@ -117,7 +120,7 @@ export function registerDigestCommands(program: Command): void {
       '120',
     )
     .action((o: { at?: string; json?: boolean; lease: string; composeOnly?: boolean }) =>
-      withContext((ctx) => digestRun(ctx, o)),
+      withContext(cli, (ctx) => digestRun(cli, ctx, o)),
     );
   program
     .command('outbox')
@@ -128,5 +131,7 @@ export function registerDigestCommands(program: Command): void {
     )
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
     .option('--limit <n>', 'at most this many rows', '1000')
-    .action((o: { json?: boolean; status?: string; limit: string }) => withContext((ctx) => outbox(ctx, o)));
+    .action((o: { json?: boolean; status?: string; limit: string }) =>
+      withContext(cli, (ctx) => outbox(cli, ctx, o)),
+    );
 }

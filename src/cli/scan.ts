@@ -2,40 +2,40 @@
 import type { Command } from 'commander';
 import { scanAll, type ScanReport } from '../scan/run.ts';
 import { SourceError } from '../scan/sources.ts';
-import { CliError, withContext } from './context.ts';
+import { CliError, withContext, type Cli, type Output } from './context.ts';
 
-function progressPrinter(): (source: string, done: number, total: number) => void {
-  if (process.stderr.isTTY) {
+function progressPrinter(stderr: Output): (source: string, done: number, total: number) => void {
+  if (stderr.isTTY) {
     return (source, done, total) => {
       const width = 30;
       const filled = total > 0 ? Math.round((done / total) * width) : 0;
-      process.stderr.write(
+      stderr.write(
         `\r${source} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}${total ? `/${total}` : ''}   `,
       );
-      if (total > 0 && done >= total) process.stderr.write('\n');
+      if (total > 0 && done >= total) stderr.write('\n');
     };
   }
   let last = 0;
   return (source, done, total) => {
     if (Date.now() - last > 2000 || done === total) {
       last = Date.now();
-      process.stderr.write(`scan: ${source}: ${done}${total ? ` of ${total}` : ''} files\n`);
+      stderr.write(`scan: ${source}: ${done}${total ? ` of ${total}` : ''} files\n`);
     }
   };
 }
 
-function printSummary(reports: ScanReport[]): void {
+function printSummary(cli: Cli, reports: ScanReport[]): void {
   for (const r of reports) {
     const c = r.counts;
-    console.log(
+    cli.out(
       `${r.name}: ${r.status} at ${r.ref ? r.ref.slice(0, 12) : '-'}: ${c.new} new, ${c.updated} updated, ${c.metadata} metadata, ${c.moved} moved, ${c.removed} removed, ${c.unchanged} unchanged, ${c.errors} errors (${(r.durationMs / 1000).toFixed(1)} s)`,
     );
-    for (const e of r.errors.slice(0, 20)) console.log(`  error ${e.path || '(source)'}: ${e.message}`);
-    if (r.errors.length > 20) console.log(`  … and ${r.errors.length - 20} more errors`);
+    for (const e of r.errors.slice(0, 20)) cli.out(`  error ${e.path || '(source)'}: ${e.message}`);
+    if (r.errors.length > 20) cli.out(`  … and ${r.errors.length - 20} more errors`);
   }
 }
 
-export function registerScanCommand(program: Command): void {
+export function registerScanCommand(program: Command, cli: Cli): void {
   program
     .command('scan')
     .description('Scan sources for new, updated, moved and removed articles.')
@@ -43,7 +43,7 @@ export function registerScanCommand(program: Command): void {
     .option('--ref <commit-or-branch>', 'scan a git source up to this commit (replays, pinning)')
     .option('--json', 'print one JSON object with every change')
     .action((o: { source?: string; ref?: string; json?: boolean }) =>
-      withContext(async (ctx) => {
+      withContext(cli, async (ctx) => {
         if (o.ref && !o.source) {
           const n = await ctx.store.db
             .selectFrom('sources')
@@ -59,7 +59,7 @@ export function registerScanCommand(program: Command): void {
           reports = await scanAll(ctx, {
             source: o.source,
             ref: o.ref,
-            onProgress: o.json ? undefined : progressPrinter(),
+            onProgress: o.json ? undefined : progressPrinter(cli.stderr),
           });
         } catch (err) {
           if (err instanceof SourceError) throw new CliError(err.message);
@@ -82,9 +82,9 @@ export function registerScanCommand(program: Command): void {
               errors: r.errors,
             })),
           };
-          process.stdout.write(JSON.stringify(out) + '\n');
-        } else printSummary(reports);
-        if (reports.some((r) => r.status === 'failed')) process.exitCode = 2;
+          cli.out(JSON.stringify(out));
+        } else printSummary(cli, reports);
+        if (reports.some((r) => r.status === 'failed')) cli.exitCode = 2;
       }),
     );
 }

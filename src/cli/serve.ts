@@ -4,14 +4,12 @@
  */
 import type { Command } from 'commander';
 import { createContext } from '../context.ts';
-import { createLogger } from '../log.ts';
 import { connect, migrate, openStore } from '../store/db.ts';
 import { buildServer, listen, PortInUseError } from '../web/server.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
 import { defaultJobs } from '../jobs/jobs.ts';
 import { addDefaultSources } from '../scan/sources.ts';
-import { CliError } from './context.ts';
-import { loadConfig, ensureSecret } from '../config/index.ts';
+import { baseConfig, CliError, cliLogger, type Cli } from './context.ts';
 
 async function isFreshDatabase(url: string): Promise<boolean> {
   const store = openStore(url);
@@ -23,7 +21,7 @@ async function isFreshDatabase(url: string): Promise<boolean> {
   }
 }
 
-export function registerServeCommand(program: Command): void {
+export function registerServeCommand(program: Command, cli: Cli): void {
   program
     .command('serve')
     .description('Serve the website and API; schedule the nightly scan and the digest tick.')
@@ -31,14 +29,12 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'address to bind (KBWATCH_HOST)')
     .option('--no-jobs', 'web only: no scans or digests in this process')
     .action(async (opts: { port?: string; host?: string; jobs: boolean }) => {
-      const config = ensureSecret(
-        loadConfig(process.env, {
-          ...(opts.port !== undefined ? { KBWATCH_PORT: opts.port } : {}),
-          ...(opts.host !== undefined ? { KBWATCH_HOST: opts.host } : {}),
-          ...(opts.jobs === false ? { KBWATCH_JOBS: 'false' } : {}),
-        }),
-      );
-      const log = createLogger(config.logLevel);
+      const config = baseConfig(cli, {
+        ...(opts.port !== undefined ? { KBWATCH_PORT: opts.port } : {}),
+        ...(opts.host !== undefined ? { KBWATCH_HOST: opts.host } : {}),
+        ...(opts.jobs === false ? { KBWATCH_JOBS: 'false' } : {}),
+      });
+      const log = cliLogger(cli, config);
       const fresh = await isFreshDatabase(config.databaseUrl);
       if (fresh) {
         const s = openStore(config.databaseUrl);
@@ -59,7 +55,7 @@ export function registerServeCommand(program: Command): void {
         throw err;
       }
       log.info(`serve: listening on ${address} (${store.dialect})`);
-      console.log(`kbwatch listening on ${address}`);
+      cli.out(`kbwatch listening on ${address}`);
 
       const scheduler = config.jobs ? startScheduler(ctx, defaultJobs(ctx)) : undefined;
       if (scheduler && config.scanOnStart) {

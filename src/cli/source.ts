@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 import { addSource, listSources, removeSource, SourceError, sourceOptions } from '../scan/sources.ts';
 import { resolve } from 'node:path';
-import { CliError, withContext } from './context.ts';
+import type { Context } from '../context.ts';
+import { CliError, withContext, type Cli } from './context.ts';
+
+interface GitOptions {
+  name?: string;
+  path: string;
+  branch?: string;
+  urlTemplate?: string;
+}
 
 async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -13,7 +21,55 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function registerSourceCommands(program: Command): void {
+async function addGit(cli: Cli, ctx: Context, url: string, o: GitOptions): Promise<void> {
+  const s = await guard(() =>
+    addSource(ctx, {
+      kind: 'git',
+      location: url,
+      name: o.name,
+      options: { path: o.path, branch: o.branch, urlTemplate: o.urlTemplate },
+    }),
+  );
+  cli.out(`added git source ${s.name} (${s.location})`);
+}
+
+async function addClassic(cli: Cli, ctx: Context, location: string, o: { name?: string }): Promise<void> {
+  const s = await guard(() => addSource(ctx, { kind: 'classic', location: resolve(location), name: o.name }));
+  cli.out(`added classic source ${s.name} (${s.location})`);
+}
+
+async function list(cli: Cli, ctx: Context, o: { json?: boolean }): Promise<void> {
+  const rows = (await listSources(ctx)).filter((s) => s.enabled === 1);
+  if (o.json) {
+    cli.out(
+      JSON.stringify(
+        rows.map((s) => ({
+          name: s.name,
+          kind: s.kind,
+          location: s.location,
+          options: sourceOptions(s),
+          cursor: s.cursor,
+          lastScanAt: s.last_scan_at,
+          lastError: s.last_error,
+        })),
+      ),
+    );
+    return;
+  }
+  if (rows.length === 0) cli.out('no sources');
+  for (const s of rows) {
+    cli.out(
+      `${s.name}\t${s.kind}\t${s.location}\t${s.cursor ? s.cursor.slice(0, 12) : 'never scanned'}${s.last_error ? `\terror: ${s.last_error}` : ''}`,
+    );
+  }
+}
+
+async function remove(cli: Cli, ctx: Context, name: string): Promise<void> {
+  await guard(() => removeSource(ctx, name));
+  cli.out(`removed source ${name}`);
+}
+
+export function registerSourceCommands(program: Command, cli: Cli): void {
   const source = program.command('source').description('Manage the sources kbwatch scans.');
   const add = source.command('add').description('Add a source.');
   add
@@ -26,69 +82,21 @@ export function registerSourceCommands(program: Command): void {
       '--url-template <template>',
       'public URL: learn-support, learn-office, or a string with {path} or {file}',
     )
-    .action((url: string, o: { name?: string; path: string; branch?: string; urlTemplate?: string }) =>
-      withContext(async (ctx) => {
-        const s = await guard(() =>
-          addSource(ctx, {
-            kind: 'git',
-            location: url,
-            name: o.name,
-            options: { path: o.path, branch: o.branch, urlTemplate: o.urlTemplate },
-          }),
-        );
-        console.log(`added git source ${s.name} (${s.location})`);
-      }),
-    );
+    .action((url: string, o: GitOptions) => withContext(cli, (ctx) => addGit(cli, ctx, url, o)));
   add
     .command('classic <location>')
     .description('A directory or .tar.xz/.tar.gz archive of classic KB text files.')
     .option('--name <name>', 'source name (default: from the file name)')
     .action((location: string, o: { name?: string }) =>
-      withContext(async (ctx) => {
-        const s = await guard(() =>
-          addSource(ctx, { kind: 'classic', location: resolve(location), name: o.name }),
-        );
-        console.log(`added classic source ${s.name} (${s.location})`);
-      }),
+      withContext(cli, (ctx) => addClassic(cli, ctx, location, o)),
     );
   source
     .command('list')
     .description('List sources with their state.')
     .option('--json', 'print JSON')
-    .action((o: { json?: boolean }) =>
-      withContext(async (ctx) => {
-        const rows = (await listSources(ctx)).filter((s) => s.enabled === 1);
-        if (o.json) {
-          console.log(
-            JSON.stringify(
-              rows.map((s) => ({
-                name: s.name,
-                kind: s.kind,
-                location: s.location,
-                options: sourceOptions(s),
-                cursor: s.cursor,
-                lastScanAt: s.last_scan_at,
-                lastError: s.last_error,
-              })),
-            ),
-          );
-          return;
-        }
-        if (rows.length === 0) console.log('no sources');
-        for (const s of rows) {
-          console.log(
-            `${s.name}\t${s.kind}\t${s.location}\t${s.cursor ? s.cursor.slice(0, 12) : 'never scanned'}${s.last_error ? `\terror: ${s.last_error}` : ''}`,
-          );
-        }
-      }),
-    );
+    .action((o: { json?: boolean }) => withContext(cli, (ctx) => list(cli, ctx, o)));
   source
     .command('remove <name>')
     .description('Remove a source (its articles stay in the archive, retired).')
-    .action((name: string) =>
-      withContext(async (ctx) => {
-        await guard(() => removeSource(ctx, name));
-        console.log(`removed source ${name}`);
-      }),
-    );
+    .action((name: string) => withContext(cli, (ctx) => remove(cli, ctx, name)));
 }

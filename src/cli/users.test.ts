@@ -6,44 +6,16 @@ import { DIALECTS, createStore, skipReason } from '../../test/stores.ts';
 import type { Store } from '../store/db.ts';
 import { runCli } from './index.ts';
 
-/** Runs the CLI in this process with its output captured. */
+/** Runs the CLI in this process with its own environment and its output captured. */
 async function kbwatch(url: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const log = console.log;
-  const write = process.stderr.write.bind(process.stderr);
-  const env = {
-    url: process.env.KBWATCH_DATABASE_URL,
-    secret: process.env.KBWATCH_SECRET,
-    level: process.env.KBWATCH_LOG_LEVEL,
-  };
-  Object.assign(process.env, {
-    KBWATCH_DATABASE_URL: url,
-    KBWATCH_SECRET: 'cli-test-secret',
-    KBWATCH_LOG_LEVEL: 'silent',
+  const code = await runCli(['node', 'kbwatch', ...args], {
+    env: { KBWATCH_DATABASE_URL: url, KBWATCH_SECRET: 'cli-test-secret', KBWATCH_LOG_LEVEL: 'silent' },
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
   });
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  process.stderr.write = ((chunk: string | Uint8Array) => (
-    err.push(String(chunk)),
-    true
-  )) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await runCli(['node', 'kbwatch', ...args]);
-    return { code: Number(process.exitCode ?? 0), out: out.join('\n'), err: err.join('') };
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-    process.exitCode = 0;
-    for (const [k, v] of [
-      ['KBWATCH_DATABASE_URL', env.url],
-      ['KBWATCH_SECRET', env.secret],
-      ['KBWATCH_LOG_LEVEL', env.level],
-    ] as const) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  return { code, out: out.join(''), err: err.join('') };
 }
 
 for (const dialect of DIALECTS) {

@@ -1,27 +1,28 @@
 /** `kbwatch worker`: the schedule without the website (scans and digest ticks only). */
 import type { Command } from 'commander';
+import type { Context } from '../context.ts';
 import { defaultJobs } from '../jobs/jobs.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
-import { withContext } from './context.ts';
+import { withContext, type Cli } from './context.ts';
 
-export function registerWorkerCommand(program: Command): void {
+async function worker(cli: Cli, ctx: Context): Promise<void> {
+  const scheduler = startScheduler(ctx, defaultJobs(ctx));
+  ctx.log.info('worker: running scheduled jobs');
+  cli.out('kbwatch worker started');
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      ctx.log.info(`worker: ${signal}: stopping`);
+      scheduler.stop();
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+export function registerWorkerCommand(program: Command, cli: Cli): void {
   program
     .command('worker')
     .description('Run scheduled jobs only (nightly scan, digest tick); pair with `serve --no-jobs`.')
-    .action(() =>
-      withContext(async (ctx) => {
-        const scheduler = startScheduler(ctx, defaultJobs(ctx));
-        ctx.log.info('worker: running scheduled jobs');
-        console.log('kbwatch worker started');
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string) => {
-            ctx.log.info(`worker: ${signal}: stopping`);
-            scheduler.stop();
-            resolve();
-          };
-          process.once('SIGTERM', () => stop('SIGTERM'));
-          process.once('SIGINT', () => stop('SIGINT'));
-        });
-      }),
-    );
+    .action(() => withContext(cli, (ctx) => worker(cli, ctx)));
 }

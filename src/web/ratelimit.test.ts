@@ -1,16 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../test/stores.ts';
-import { accountsContext, type AccountsTestContext } from '../../test/accounts-context.ts';
+import { openTestContext, type OpenTestContext } from '../../test/context.ts';
 import type { Context } from '../context.ts';
 import { openStore } from '../store/db.ts';
 import { bucketKey, hit } from './ratelimit.ts';
 
 for (const dialect of DIALECTS) {
   describe(`web: database rate limits (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let t: AccountsTestContext;
+    let t: OpenTestContext;
     before(async () => {
-      t = await accountsContext(dialect);
+      t = await openTestContext(dialect);
     });
     after(() => t?.close());
 

@@ -1,37 +1,27 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { accountsContext, type AccountsTestContext } from '../../test/accounts-context.ts';
-import { Browser } from '../../test/browser.ts';
-import { buildServer } from './server.ts';
+import { startTestServer, type TestServer } from '../../test/web-server.ts';
 import { addUser } from '../accounts/users.ts';
 import { requireAdmin } from './session.ts';
 import { localPath } from './form.ts';
 
 describe('web: sessions and roles', () => {
-  let w: AccountsTestContext & { browser(): Browser };
-  let app: FastifyInstance;
+  let w: TestServer;
   before(async () => {
-    const t = await accountsContext('sqlite');
-    await addUser(t.ctx, {
+    w = await startTestServer('sqlite', {
+      // A stand-in for an admin page, using the helper the way admin pages do.
+      routes: (app, ctx) =>
+        app.get('/admin-probe', async (req) => ({ admin: (await requireAdmin(ctx, req)).user.email })),
+    });
+    await addUser(w.ctx, {
       email: 'admin@example.com',
       password: 'admin password',
       confirmed: true,
       admin: true,
     });
-    await addUser(t.ctx, { email: 'user@example.com', password: 'user password', confirmed: true });
-    app = buildServer(t.ctx);
-    // A stand-in for an admin page, using the helper the way admin pages do.
-    app.get('/admin-probe', async (req) => ({ admin: (await requireAdmin(t.ctx, req)).user.email }));
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    w = { ...t, browser: () => new Browser(base) };
+    await addUser(w.ctx, { email: 'user@example.com', password: 'user password', confirmed: true });
   });
-  after(async () => {
-    await app?.close();
-    await w?.close();
-  });
+  after(() => w?.close());
 
   it('lets only admins through requireAdmin', async () => {
     assert.equal((await w.browser().get('/admin-probe')).status, 401);

@@ -2,19 +2,19 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
-import { startWebServer, TEST_BASE_URL, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, TEST_BASE_URL, type TestServer } from '../../../test/web-server.ts';
 import { HOSTILE_TITLE, seedKb, type SeededKb } from '../../../test/web-fixtures.ts';
 
 for (const dialect of DIALECTS) {
   describe(`web: JSON API (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let s: WebTestServer;
+    let s: TestServer;
     let kb: SeededKb;
     const get = async (path: string) => {
       const res = await fetch(`${s.url}${path.replace(TEST_BASE_URL, '')}`);
       return { status: res.status, headers: res.headers, body: (await res.json()) as any };
     };
     before(async () => {
-      s = await startWebServer(dialect);
+      s = await startTestServer(dialect);
       kb = await seedKb(s.ctx.store.db);
     });
     after(() => s?.close());

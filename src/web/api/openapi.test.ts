@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 import { seedKb, type SeededKb } from '../../../test/web-fixtures.ts';
 import { resolveRef, validate } from '../../../test/json-schema.ts';
 import { apiBucket } from './guard.ts';
@@ -101,7 +101,7 @@ function responseSchema(doc: Doc, op: Doc, status: number): Doc {
   return schema;
 }
 
-async function check(s: WebTestServer, doc: Doc, op: Doc, url: string, status: number): Promise<Response> {
+async function check(s: TestServer, doc: Doc, op: Doc, url: string, status: number): Promise<Response> {
   const res = await fetch(url, { headers: { Origin: 'https://elsewhere.example' } });
   const text = await res.text();
   assert.equal(res.status, status, `${op.operationId} ${url}: ${text.slice(0, 300)}`);
@@ -117,11 +117,11 @@ for (const dialect of DIALECTS) {
     `web: API conforms to its OpenAPI document (${dialect})`,
     { skip: await skipReason(dialect) },
     () => {
-      let s: WebTestServer;
+      let s: TestServer;
       let kb: SeededKb;
       let doc: Doc;
       before(async () => {
-        s = await startWebServer(dialect);
+        s = await startTestServer(dialect);
         kb = await seedKb(s.ctx.store.db);
         doc = (await (await fetch(`${s.url}/api/v1/openapi.json`)).json()) as Doc;
       });

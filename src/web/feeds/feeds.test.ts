@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser } from 'fast-xml-parser';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
-import { startWebServer, TEST_BASE_URL, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, TEST_BASE_URL, type TestServer } from '../../../test/web-server.ts';
 import { HOSTILE_TITLE, seedKb, type SeededKb } from '../../../test/web-fixtures.ts';
 
 const parser = new XMLParser({
@@ -34,10 +34,10 @@ function parseFeed(xml: string): {
 
 for (const dialect of DIALECTS) {
   describe(`web: Atom feeds (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let s: WebTestServer;
+    let s: TestServer;
     let kb: SeededKb;
     before(async () => {
-      s = await startWebServer(dialect);
+      s = await startTestServer(dialect);
       kb = await seedKb(s.ctx.store.db);
     });
     after(() => s?.close());

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { skipReason } from '../../../test/stores.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 import { seedKb, type SeededKb } from '../../../test/web-fixtures.ts';
 
 const run = promisify(execFile);
@@ -30,11 +30,11 @@ describe(
   'web: rss2email reads a kbwatch feed',
   { skip: (await r2eMissing()) || (await skipReason('sqlite')) },
   () => {
-    let s: WebTestServer;
+    let s: TestServer;
     let kb: SeededKb;
     let home: string;
     before(async () => {
-      s = await startWebServer('sqlite');
+      s = await startTestServer('sqlite');
       kb = await seedKb(s.ctx.store.db);
       home = mkdtempSync(join(tmpdir(), 'kbwatch-r2e-'));
     });

@@ -2,7 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
-import { seedTechnologies, startWeb, type WebTest } from '../../../test/web-accounts.ts';
+import { seedTechnologies } from '../../../test/factories.ts';
+import { startTestServer, type MailTestServer } from '../../../test/web-server.ts';
 import { csrfOf, pathOf, type Browser } from '../../../test/browser.ts';
 import { linkIn } from '../../../test/smtp-sink.ts';
 
@@ -10,10 +11,10 @@ const strip = (text: string) => text.replace(/name="_csrf" value="[^"]*"/g, '');
 
 for (const dialect of DIALECTS) {
   describe(`web: account pages (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let w: WebTest;
+    let w: MailTestServer;
     let b: Browser;
     before(async () => {
-      w = await startWeb(dialect);
+      w = await startTestServer(dialect, { smtp: true });
       await seedTechnologies(w, [
         { slug: 'windows-server-2019', name: 'Windows Server 2019' },
         { slug: 'kbwinsock', name: 'kbWinsock' },

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
-import { startWeb, type WebTest } from '../../../test/web-accounts.ts';
+import { startTestServer, type MailTestServer } from '../../../test/web-server.ts';
 import { csrfOf, pathOf, type Browser } from '../../../test/browser.ts';
 import { linkIn } from '../../../test/smtp-sink.ts';
 import { addUser } from '../../accounts/users.ts';
@@ -11,7 +11,7 @@ const HOUR = 3600_000;
 
 for (const dialect of DIALECTS) {
   describe(`web: account page guards (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let w: WebTest;
+    let w: MailTestServer;
     let count: (table: 'users' | 'sessions' | 'subscriptions' | 'tokens') => Promise<number>;
     const loggedIn = async (email: string, password: string): Promise<Browser> => {
       const b = w.browser();
@@ -20,7 +20,7 @@ for (const dialect of DIALECTS) {
       return b;
     };
     before(async () => {
-      w = await startWeb(dialect);
+      w = await startTestServer(dialect, { smtp: true });
       await addUser(w.ctx, { email: 'member@example.com', password: 'member password', confirmed: true });
       count = async (table) =>
         Number(
@@ -142,7 +142,7 @@ for (const dialect of DIALECTS) {
         assert.match(r.text, message);
         assert.doesNotMatch(r.text, /p{201}/, 'the password is never echoed');
       }
-      const text = await fetch(new URL('/signup', w.base), {
+      const text = await fetch(new URL('/signup', w.url), {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },
         body: 'email=x@example.com',
@@ -261,7 +261,10 @@ for (const dialect of DIALECTS) {
 
 describe('web: cookies behind https', () => {
   it('marks cookies Secure when the base URL is https', async () => {
-    const w = await startWeb('sqlite', { KBWATCH_BASE_URL: 'https://kb.example.org' });
+    const w = await startTestServer('sqlite', {
+      smtp: true,
+      env: { KBWATCH_BASE_URL: 'https://kb.example.org' },
+    });
     try {
       const b = w.browser();
       await b.get('/signup');

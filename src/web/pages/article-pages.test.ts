@@ -5,17 +5,17 @@ import { escapeHtml } from '../html.ts';
 import { insertArticle, insertChange, insertRevision, insertScan } from '../../../test/api-factories.ts';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
 import { HOSTILE, seedSite, type Site } from '../../../test/web-factories.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 
 for (const dialect of DIALECTS) {
   describe(`web: article pages (${dialect})`, async () => {
     const skip = await skipReason(dialect);
-    let w: WebTestServer;
+    let w: TestServer;
     let site: Site;
     let b: Browser;
     before(async () => {
       if (skip) return;
-      w = await startWebServer(dialect);
+      w = await startTestServer(dialect);
       site = await seedSite(w.ctx.store.db);
       b = new Browser(w.url);
     });

@@ -3,18 +3,18 @@ import assert from 'node:assert/strict';
 import { Browser, csrfOf } from '../../../test/browser.ts';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
 import { seedSite, type Site } from '../../../test/web-factories.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 import { addUser } from '../../accounts/users.ts';
 import { listPendingFeedback, moderateFeedback } from '../../store/feedback.ts';
 
 for (const dialect of DIALECTS) {
   describe(`web: article feedback (${dialect})`, async () => {
     const skip = await skipReason(dialect);
-    let w: WebTestServer;
+    let w: TestServer;
     let site: Site;
     before(async () => {
       if (skip) return;
-      w = await startWebServer(dialect);
+      w = await startTestServer(dialect);
       site = await seedSite(w.ctx.store.db);
       await addUser(w.ctx, { email: 'reader@example.org', password: 'reader password 1', confirmed: true });
     });

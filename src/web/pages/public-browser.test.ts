@@ -12,17 +12,17 @@ import { seriousViolations } from '../../../test/axe.ts';
 import { ARTIFACTS, chromiumMissing, launchChromium } from '../../../test/chromium.ts';
 import { skipReason } from '../../../test/stores.ts';
 import { insertManyArticles, seedSite, type Site } from '../../../test/web-factories.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 
 describe(
   'web: public pages in a browser',
   { skip: chromiumMissing() || (await skipReason('sqlite')) },
   () => {
-    let w: WebTestServer;
+    let w: TestServer;
     let site: Site;
     let chromium: Chromium;
     before(async () => {
-      w = await startWebServer('sqlite');
+      w = await startTestServer('sqlite');
       site = await seedSite(w.ctx.store.db);
       await insertManyArticles(w.ctx.store.db, site.git, 25, site.tech.winsock);
       chromium = await launchChromium();

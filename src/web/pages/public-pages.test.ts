@@ -5,19 +5,19 @@ import { escapeHtml } from '../html.ts';
 import { addUser } from '../../accounts/users.ts';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
 import { insertManyArticles, seedSite, type Site } from '../../../test/web-factories.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 
 const KB = 60 * 1024;
 
 for (const dialect of DIALECTS) {
   describe(`web: public pages (${dialect})`, async () => {
     const skip = await skipReason(dialect);
-    let w: WebTestServer;
+    let w: TestServer;
     let site: Site;
     let b: Browser;
     before(async () => {
       if (skip) return;
-      w = await startWebServer(dialect);
+      w = await startTestServer(dialect);
       site = await seedSite(w.ctx.store.db);
       await insertManyArticles(w.ctx.store.db, site.git, 45, site.tech.winsock);
       b = new Browser(w.url);

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipReason } from '../../../test/stores.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 import { seedKb } from '../../../test/web-fixtures.ts';
 
 function unescape(text: string): string {
@@ -20,9 +20,9 @@ function textarea(page: string, id: string): string {
 }
 
 describe('web: webmasters snippet builder', { skip: await skipReason('sqlite') }, () => {
-  let s: WebTestServer;
+  let s: TestServer;
   before(async () => {
-    s = await startWebServer('sqlite');
+    s = await startTestServer('sqlite');
     await seedKb(s.ctx.store.db);
   });
   after(() => s?.close());

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { skipReason } from '../../../test/stores.ts';
-import { startWebServer, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, type TestServer } from '../../../test/web-server.ts';
 import { HOSTILE_TITLE, seedKb } from '../../../test/web-fixtures.ts';
 import { ARTIFACTS, chromiumMissing, launchChromium } from '../../../test/chromium.ts';
 import { seriousViolations } from '../../../test/axe.ts';
@@ -28,12 +28,12 @@ describe(
   'web: widget embedded on another site, in Chromium',
   { skip: chromiumMissing() || (await skipReason('sqlite')) },
   () => {
-    let s: WebTestServer;
+    let s: TestServer;
     let host: Server;
     let hostUrl: string;
     let browser: Browser;
     before(async () => {
-      s = await startWebServer('sqlite');
+      s = await startTestServer('sqlite');
       await seedKb(s.ctx.store.db);
       host = createServer((req, res) => {
         // /strict: a host page with its own strict CSP that allows only kbwatch's origin for scripts and fetches.

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { DIALECTS, skipReason } from '../../../test/stores.ts';
-import { startWebServer, TEST_BASE_URL, type WebTestServer } from '../../../test/web-server.ts';
+import { startTestServer, TEST_BASE_URL, type TestServer } from '../../../test/web-server.ts';
 import { HOSTILE_TITLE, seedKb } from '../../../test/web-fixtures.ts';
 
 function noCookies(res: Response): void {
@@ -11,9 +11,9 @@ function noCookies(res: Response): void {
 
 for (const dialect of DIALECTS) {
   describe(`web: widget (${dialect})`, { skip: await skipReason(dialect) }, () => {
-    let s: WebTestServer;
+    let s: TestServer;
     before(async () => {
-      s = await startWebServer(dialect);
+      s = await startTestServer(dialect);
       await seedKb(s.ctx.store.db);
     });
     after(() => s?.close());
