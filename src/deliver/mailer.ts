@@ -31,22 +31,48 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
-/** An SMTP failure with its reply code (4xx temporary, 5xx permanent; undefined: connection-level). */
+/**
+ * An SMTP failure. With a reply code: 4xx is temporary, 5xx permanent (a hard bounce). Without
+ * one, the kind of error decides:
+ * - the connection could not be made (refused, no route, DNS): temporary, nothing was sent;
+ * - the connection broke or timed out once made: temporary and **ambiguous** — the server may
+ *   have taken the message before its reply was lost, so the retry may duplicate it (the same
+ *   Message-ID lets mail systems drop the copy);
+ * - TLS, authentication or protocol trouble: temporary (the operator's to fix; the attempt limit
+ *   still ends it);
+ * - anything else (a message or envelope nodemailer refuses to send): permanent, not a bounce.
+ */
 export class MailError extends Error {
   constructor(
     message: string,
     readonly responseCode: number | undefined,
     readonly temporary: boolean,
+    readonly ambiguous = false,
   ) {
     super(message);
   }
 }
 
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EDNS',
+]);
+const CONNECTION_LOST = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ECONNRESET', 'EPIPE']);
+const SERVER_TROUBLE = new Set(['ETLS', 'EAUTH', 'EPROTOCOL', 'ESTREAM']);
+
 export function classifySmtpError(err: unknown): MailError {
   const e = err as { responseCode?: number; code?: string; message?: string };
+  const message = `deliver: ${e.message ?? String(err)}`;
   const code = e.responseCode;
-  const temporary = code === undefined || (code >= 400 && code < 500);
-  return new MailError(`deliver: ${e.message ?? String(err)}`, code, temporary);
+  if (code !== undefined) return new MailError(message, code, code >= 400 && code < 500);
+  const kind = e.code ?? '';
+  if (NOT_CONNECTED.has(kind) || SERVER_TROUBLE.has(kind)) return new MailError(message, undefined, true);
+  if (CONNECTION_LOST.has(kind)) return new MailError(message, undefined, true, true);
+  return new MailError(message, undefined, false);
 }
 
 type MailerConfig = Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'mailRate'>;
@@ -89,7 +115,7 @@ function noDelaySocket(
   socket.setTimeout(options.connectionTimeout ?? 10_000, () =>
     fail(
       Object.assign(new Error(`deliver: connection to ${options.host}:${options.port} timed out`), {
-        code: 'ETIMEDOUT',
+        code: 'ECONNECTTIMEOUT',
       }),
     ),
   );

@@ -8,15 +8,18 @@
  * Leases and retry times follow the real clock (they are about processes and servers), even
  * when the digest clock is fixed for a replay.
  */
+import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.ts';
 import { MailError, type Mailer } from './mailer.ts';
 import {
   claimDigests,
   markFailed,
   markRetry,
-  markSent,
+  releaseClaims,
+  renewClaims,
   type ClaimedDigest,
 } from '../store/digest-delivery.ts';
+import { SentMarks } from './sent-marks.ts';
 
 export interface SendOptions {
   mailer: Mailer;
@@ -35,6 +38,8 @@ export interface SendOptions {
   bounceLimit?: number;
   wallClock?: () => number;
   random?: () => number;
+  /** Aborted: claim nothing more, finish what is in flight, release the rest. */
+  signal?: AbortSignal;
 }
 
 export interface SendOutcome {
@@ -70,131 +75,144 @@ function describe(err: unknown): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
-/**
- * Writes "sent" for accepted messages as soon as possible, several at once when they come
- * together: acceptances of one event-loop turn, and those arriving while the previous write is
- * still running, share one UPDATE (group commit). No timer: the wait is never longer than the
- * write already in progress, so the window between acceptance and commit stays that short.
- */
-class SentMarks {
-  private pending: number[] = [];
-  private scheduled = false;
-  private writing: Promise<void> | null = null;
-
-  constructor(private readonly ctx: Context) {}
-
-  add(id: number): void {
-    this.pending.push(id);
-    if (this.scheduled || this.writing) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    if (this.writing || this.pending.length === 0) return;
-    const ids = this.pending;
-    this.pending = [];
-    this.writing = markSent(this.ctx.store.db, ids, this.ctx.now().toISOString())
-      .catch((err: unknown) =>
-        this.ctx.log.error(
-          `deliver: digests ${ids.join(', ')} were accepted but could not be marked sent: ${describe(err)}`,
-        ),
-      )
-      .finally(() => {
-        this.writing = null;
-        this.flush();
-      });
-  }
-
-  /** Resolves once every accepted message is recorded. */
-  async drain(): Promise<void> {
-    while (this.writing || this.pending.length > 0 || this.scheduled) {
-      if (!this.writing && !this.scheduled) this.flush();
-      await (this.writing ?? new Promise((r) => setImmediate(r)));
-    }
-  }
-}
-
 interface Claimed {
   row: ClaimedDigest;
-  /** Wall-clock ms when our claim on the row ends. */
+  /** Wall-clock ms when our claim on the row ends (moved on by each renewal). */
   leaseUntil: number;
+}
+
+/** One run of the sender: what is claimed, waiting and in flight. */
+class Run {
+  readonly report: DeliveryReport = { sent: 0, retried: 0, failed: 0, outcomes: [] };
+  readonly queue: Claimed[] = [];
+  readonly inflight = new Map<number, { claimed: Claimed; done: Promise<void> }>();
+  readonly marks: SentMarks;
+  exhausted = false;
+  claiming: Promise<void> | null = null;
+  claimError: unknown;
+
+  constructor(
+    readonly ctx: Context,
+    readonly opts: SendOptions,
+    readonly leaseMs: number,
+    readonly wall: () => number,
+  ) {
+    this.marks = new SentMarks(ctx);
+  }
+
+  /** Claims the next batch while the current one is sent; nothing new once the run is stopping. */
+  refill(concurrency: number, batchSize: number): void {
+    if (this.opts.signal?.aborted) this.exhausted = true;
+    if (this.exhausted || this.claiming || this.queue.length >= concurrency) return;
+    const now = this.wall();
+    const leaseUntil = now + this.leaseMs;
+    this.claiming = claimDigests(
+      this.ctx.store.db,
+      batchSize,
+      new Date(now).toISOString(),
+      new Date(leaseUntil).toISOString(),
+      randomUUID(),
+    )
+      .then((rows) => {
+        if (rows.length === 0) this.exhausted = true;
+        for (const row of rows) this.queue.push({ row, leaseUntil });
+      })
+      .catch((err: unknown) => {
+        this.claimError = err;
+        this.exhausted = true;
+      })
+      .finally(() => (this.claiming = null));
+  }
+
+  record(outcome: SendOutcome): void {
+    this.report.outcomes.push(outcome);
+    if (outcome.status === 'sent') this.report.sent++;
+    else if (outcome.status === 'retry') this.report.retried++;
+    else this.report.failed++;
+  }
+
+  start(claimed: Claimed): void {
+    // A row whose lease is about to run out is left alone: another process may take it over.
+    if (this.wall() > claimed.leaseUntil - this.leaseMs / 10) return;
+    const done: Promise<void> = sendAndRecord(this, claimed.row)
+      .then((o) => this.record(o))
+      .finally(() => this.inflight.delete(claimed.row.id));
+    this.inflight.set(claimed.row.id, { claimed, done });
+  }
+
+  /** The lease heartbeat: every claim still waiting or in flight is extended; lost ones are dropped. */
+  async renew(): Promise<void> {
+    const held = [...this.queue, ...[...this.inflight.values()].map((f) => f.claimed)];
+    const byToken = new Map<string, Claimed[]>();
+    for (const c of held) byToken.set(c.row.token, [...(byToken.get(c.row.token) ?? []), c]);
+    const leaseUntil = this.wall() + this.leaseMs;
+    for (const [token, claims] of byToken) {
+      const kept = new Set(
+        await renewClaims(
+          this.ctx.store.db,
+          claims.map((c) => c.row.id),
+          token,
+          new Date(leaseUntil).toISOString(),
+        ),
+      );
+      for (const c of claims) if (kept.has(c.row.id)) c.leaseUntil = leaseUntil;
+      const lost = this.queue.filter((c) => c.row.token === token && !kept.has(c.row.id));
+      for (const c of lost) this.queue.splice(this.queue.indexOf(c), 1);
+    }
+  }
+
+  /** Claims that were never started go straight back to the queue (the run is stopping). */
+  async release(): Promise<void> {
+    const byToken = new Map<string, number[]>();
+    for (const c of this.queue.splice(0))
+      byToken.set(c.row.token, [...(byToken.get(c.row.token) ?? []), c.row.id]);
+    for (const [token, ids] of byToken) await releaseClaims(this.ctx.store.db, ids, token);
+  }
 }
 
 /**
  * Sends everything claimable now; rows waiting for a retry time stay for a later run. The next
- * batch is claimed while the current one is being sent, and a row whose lease is about to run
- * out is left alone rather than sent (another process may already have taken it over).
+ * batch is claimed while the current one is being sent; the claims of rows waiting or in flight
+ * are renewed while the run lasts, so a slow server never lets another process send them too.
+ * With `signal` aborted the run claims nothing more, finishes what is in flight and releases the
+ * rest.
  */
 export async function deliverQueued(ctx: Context, opts: SendOptions): Promise<DeliveryReport> {
   const concurrency = opts.concurrency ?? 8;
   const batchSize = opts.batchSize ?? concurrency * 2;
   const leaseMs = opts.leaseMs ?? 120_000;
-  const wall = opts.wallClock ?? Date.now;
-  const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, outcomes: [] };
-  const queue: Claimed[] = [];
-  const inflight = new Set<Promise<void>>();
-  const marks = new SentMarks(ctx);
-  let exhausted = false;
-  let claiming: Promise<void> | null = null;
-  let claimError: unknown;
-
-  const refill = () => {
-    if (exhausted || claiming || queue.length >= concurrency) return;
-    const now = wall();
-    const leaseUntil = now + leaseMs;
-    claiming = claimDigests(
-      ctx.store.db,
-      batchSize,
-      new Date(now).toISOString(),
-      new Date(leaseUntil).toISOString(),
-    )
-      .then((rows) => {
-        if (rows.length === 0) exhausted = true;
-        for (const row of rows) queue.push({ row, leaseUntil });
-      })
-      .catch((err: unknown) => {
-        claimError = err;
-        exhausted = true;
-      })
-      .finally(() => (claiming = null));
-  };
-  const record = (outcome: SendOutcome) => {
-    report.outcomes.push(outcome);
-    if (outcome.status === 'sent') report.sent++;
-    else if (outcome.status === 'retry') report.retried++;
-    else report.failed++;
-  };
-  const start = ({ row, leaseUntil }: Claimed) => {
-    if (wall() > leaseUntil - leaseMs / 10) return;
-    const p: Promise<void> = sendAndRecord(ctx, opts, row, wall, marks)
-      .then(record)
-      .finally(() => inflight.delete(p));
-    inflight.add(p);
-  };
-
-  for (;;) {
-    refill();
-    while (inflight.size < concurrency && queue.length > 0) start(queue.shift()!);
-    const waiting = claiming ? [...inflight, claiming] : [...inflight];
-    if (waiting.length === 0) break;
-    await Promise.race(waiting);
+  const run = new Run(ctx, opts, leaseMs, opts.wallClock ?? Date.now);
+  let renewing: Promise<void> | null = null;
+  const heartbeat = setInterval(() => {
+    renewing ??= run
+      .renew()
+      .catch((err: unknown) => ctx.log.warn(`deliver: could not renew claims: ${describe(err)}`))
+      .finally(() => (renewing = null));
+  }, leaseMs / 3);
+  try {
+    for (;;) {
+      run.refill(concurrency, batchSize);
+      while (run.inflight.size < concurrency && run.queue.length > 0 && !opts.signal?.aborted)
+        run.start(run.queue.shift()!);
+      const waiting = [
+        ...[...run.inflight.values()].map((f) => f.done),
+        ...(run.claiming ? [run.claiming] : []),
+      ];
+      if (waiting.length === 0) break;
+      await Promise.race(waiting);
+    }
+    await run.marks.drain();
+  } finally {
+    clearInterval(heartbeat);
+    await renewing;
+    await run.release();
   }
-  await marks.drain();
-  if (claimError) throw claimError;
-  return report;
+  if (run.claimError) throw run.claimError;
+  return run.report;
 }
 
-async function sendAndRecord(
-  ctx: Context,
-  opts: SendOptions,
-  row: ClaimedDigest,
-  wall: () => number,
-  marks: SentMarks,
-): Promise<SendOutcome> {
+async function sendAndRecord(run: Run, row: ClaimedDigest): Promise<SendOutcome> {
+  const { ctx, opts } = run;
   const base = { id: row.id, userId: row.userId, period: row.period };
   try {
     await opts.mailer.send({
@@ -207,7 +225,7 @@ async function sendAndRecord(
     });
   } catch (err) {
     try {
-      return await recordFailure(ctx, opts, row, wall, err);
+      return await recordFailure(run, row, err);
     } catch (dbErr) {
       ctx.log.error(
         `deliver: digest ${row.id}: could not record the failure (${describe(dbErr)}); it is retried when its lease ends`,
@@ -216,23 +234,19 @@ async function sendAndRecord(
     }
   }
   // Recorded at once, without holding the sending slot: the next message goes out meanwhile.
-  marks.add(row.id);
+  run.marks.add({ id: row.id, token: row.token });
   return { ...base, status: 'sent' };
 }
 
-async function recordFailure(
-  ctx: Context,
-  opts: SendOptions,
-  row: ClaimedDigest,
-  wall: () => number,
-  err: unknown,
-): Promise<SendOutcome> {
+async function recordFailure(run: Run, row: ClaimedDigest, err: unknown): Promise<SendOutcome> {
+  const { ctx, opts, wall } = run;
   const base = { id: row.id, userId: row.userId, period: row.period };
   const db = ctx.store.db;
+  const claim = { id: row.id, token: row.token };
   const error = describe(err);
   const permanent = err instanceof MailError && !err.temporary;
   if (permanent || row.attempts >= (opts.maxAttempts ?? 8)) {
-    const suppressed = await markFailed(db, row.id, error, {
+    const suppressed = await markFailed(db, claim, error, {
       hardBounce: permanent,
       bounceLimit: opts.bounceLimit ?? 3,
       at: ctx.now().toISOString(),
@@ -247,7 +261,9 @@ async function recordFailure(
     opts.maxBackoffMs ?? 6 * 3_600_000,
     opts.random,
   );
-  await markRetry(db, row.id, error, new Date(wall() + delay).toISOString());
+  const ambiguous = err instanceof MailError && err.ambiguous;
+  if (!(await markRetry(db, claim, error, new Date(wall() + delay).toISOString(), ambiguous)))
+    ctx.log.warn(`deliver: digest ${row.id}: its claim ran out during the attempt; the new claim decides`);
   ctx.log.info(
     `deliver: digest ${row.id} to ${row.to}: temporary failure, retry in ${Math.round(delay / 1000)} s: ${error}`,
   );

@@ -4,7 +4,7 @@
  * once the lease has expired; each outcome (sent, retry, failed) is written as it comes.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { jsonObject } from './codec.ts';
+import { chunks, jsonObject } from './codec.ts';
 import { suppressQueued } from './digests.ts';
 import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -25,6 +25,8 @@ export interface ClaimedDigest {
   headers: Record<string, string>;
   /** Attempts so far, this one included. */
   attempts: number;
+  /** The claim's token: every outcome is written under it. */
+  token: string;
 }
 
 interface ClaimedRow {
@@ -38,6 +40,7 @@ interface ClaimedRow {
   html_body: string;
   headers: string;
   attempts: number;
+  lease_token: string;
 }
 
 /** The claimed rows' bodies, from digest_bodies (rows queued before migration 007 keep their own). */
@@ -69,6 +72,7 @@ async function withBodies(db: Db, rows: ClaimedRow[]): Promise<ClaimedDigest[]> 
     html: r.html_body,
     headers: jsonObject<Record<string, string>>(r.headers) ?? {},
     attempts: r.attempts,
+    token: r.lease_token,
   }));
 }
 
@@ -85,6 +89,7 @@ export async function claimDigests(
   limit: number,
   nowIso: string,
   leaseUntil: string,
+  token: string,
 ): Promise<ClaimedDigest[]> {
   // A scalar subquery, looked up by primary key for each candidate only: as NOT EXISTS,
   // PostgreSQL plans an anti-join that reads the whole users table on every claim.
@@ -101,9 +106,9 @@ export async function claimDigests(
             UNION ALL SELECT d.id FROM digests d WHERE d.status = 'sending' AND d.lease_until < ${nowIso} AND ${live}
           ) LIMIT ${limit}`;
   const result = await sql<ClaimedRow>`
-    UPDATE digests SET status = 'sending', lease_until = ${leaseUntil}, attempts = attempts + 1
+    UPDATE digests SET status = 'sending', lease_until = ${leaseUntil}, lease_token = ${token}, attempts = attempts + 1
     WHERE id IN (${candidates})
-    RETURNING id, user_id, period, to_address, message_id, subject, text_body, html_body, headers, attempts`.execute(
+    RETURNING id, user_id, period, to_address, message_id, subject, text_body, html_body, headers, attempts, lease_token`.execute(
     db,
   );
   return withBodies(
@@ -112,23 +117,97 @@ export async function claimDigests(
   );
 }
 
-/** Recorded right after the SMTP server accepted the messages: the one window where a crash duplicates. */
-export async function markSent(db: Db, ids: number[], sentAt: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .updateTable('digests')
-    .set({ status: 'sent', sent_at: sentAt, lease_until: null, next_attempt_at: null, last_error: null })
-    .where('id', 'in', ids)
-    .execute();
+/** A claimed row, as every outcome write names it: still `sending`, still under this claim. */
+export interface Claim {
+  id: number;
+  token: string;
 }
 
-/** A temporary failure: back to the queue until `nextAttemptAt`. */
-export async function markRetry(db: Db, id: number, error: string, nextAttemptAt: string): Promise<void> {
-  await db
+/**
+ * Recorded right after the SMTP server accepted the messages: the one window where a crash
+ * duplicates. Fenced by the claim: a row another sender took over (our lease ran out) is left
+ * as it is. Returns the ids actually marked.
+ */
+export async function markSent(db: Db, claims: Claim[], sentAt: string): Promise<number[]> {
+  const marked: number[] = [];
+  const byToken = new Map<string, number[]>();
+  for (const c of claims) byToken.set(c.token, [...(byToken.get(c.token) ?? []), c.id]);
+  for (const [token, ids] of byToken) {
+    for (const part of chunks(ids)) {
+      const rows = await db
+        .updateTable('digests')
+        .set({ status: 'sent', sent_at: sentAt, lease_until: null, next_attempt_at: null, last_error: null })
+        .where('id', 'in', part)
+        .where('status', '=', 'sending')
+        .where('lease_token', '=', token)
+        .returning('id')
+        .execute();
+      marked.push(...rows.map((r) => r.id));
+    }
+  }
+  return marked;
+}
+
+/**
+ * A temporary failure: back to the queue until `nextAttemptAt`, unless the claim was lost.
+ * `ambiguous`: the message may have been delivered (counted on the row). Returns whether the
+ * row was ours to update.
+ */
+export async function markRetry(
+  db: Db,
+  claim: Claim,
+  error: string,
+  nextAttemptAt: string,
+  ambiguous = false,
+): Promise<boolean> {
+  const r = await db
     .updateTable('digests')
-    .set({ status: 'queued', lease_until: null, next_attempt_at: nextAttemptAt, last_error: error })
-    .where('id', '=', id)
-    .execute();
+    .set((eb) => ({
+      status: 'queued',
+      lease_until: null,
+      lease_token: null,
+      next_attempt_at: nextAttemptAt,
+      last_error: error,
+      ...(ambiguous ? { ambiguous: eb('ambiguous', '+', 1) } : {}),
+    }))
+    .where('id', '=', claim.id)
+    .where('status', '=', 'sending')
+    .where('lease_token', '=', claim.token)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Extends the lease of rows still being sent under `token`; returns the ids still held. */
+export async function renewClaims(db: Db, ids: number[], token: string, leaseUntil: string): Promise<number[]> {
+  const held: number[] = [];
+  for (const part of chunks(ids)) {
+    const rows = await db
+      .updateTable('digests')
+      .set({ lease_until: leaseUntil })
+      .where('id', 'in', part)
+      .where('status', '=', 'sending')
+      .where('lease_token', '=', token)
+      .returning('id')
+      .execute();
+    held.push(...rows.map((r) => r.id));
+  }
+  return held;
+}
+
+/** Puts rows claimed under `token` and not sent back in the queue at once (a sender stopping). */
+export async function releaseClaims(db: Db, ids: number[], token: string): Promise<number> {
+  let n = 0;
+  for (const part of chunks(ids)) {
+    const r = await db
+      .updateTable('digests')
+      .set((eb) => ({ status: 'queued', lease_until: null, lease_token: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', 'in', part)
+      .where('status', '=', 'sending')
+      .where('lease_token', '=', token)
+      .executeTakeFirst();
+    n += Number(r.numUpdatedRows);
+  }
+  return n;
 }
 
 /**
@@ -138,15 +217,17 @@ export async function markRetry(db: Db, id: number, error: string, nextAttemptAt
  */
 export async function markFailed(
   db: Kysely<Database>,
-  id: number,
+  claim: Claim,
   error: string,
   opts: { hardBounce: boolean; bounceLimit: number; at: string },
 ): Promise<boolean> {
   return writeTransaction(db, async (tx) => {
     const row = await tx
       .updateTable('digests')
-      .set({ status: 'failed', lease_until: null, last_error: error })
-      .where('id', '=', id)
+      .set({ status: 'failed', lease_until: null, lease_token: null, last_error: error })
+      .where('id', '=', claim.id)
+      .where('status', '=', 'sending')
+      .where('lease_token', '=', claim.token)
       .returning('user_id')
       .executeTakeFirst();
     if (!row || !opts.hardBounce) return false;

@@ -199,6 +199,10 @@ export interface DigestTable {
   attempts: number;
   next_attempt_at: string | null;
   lease_until: string | null;
+  /** The claim that holds the row while `sending`: every outcome is written under it. */
+  lease_token: string | null;
+  /** Sends whose outcome was unknown (connection lost before the reply); each was retried. */
+  ambiguous: Generated<number>;
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
@@ -231,6 +235,24 @@ export interface FeedbackTable {
   ip_hash: string;
 }
 
+/** A named lock held by one process until it expires; renewed by its owner's heartbeat. */
+export interface LeaseTable {
+  name: string;
+  owner: string;
+  token: string;
+  acquired_at: string;
+  heartbeat_at: string;
+  expires_at: string;
+}
+
+/** One row per (job, scheduled time): the process that inserts it runs that tick. */
+export interface JobTickTable {
+  job: string;
+  tick: string;
+  owner: string;
+  claimed_at: string;
+}
+
 export interface Database {
   sources: SourceTable;
   articles: ArticleTable;
@@ -251,6 +273,8 @@ export interface Database {
   digest_bodies: DigestBodyTable;
   rate_limits: RateLimitTable;
   feedback: FeedbackTable;
+  leases: LeaseTable;
+  job_ticks: JobTickTable;
 }
 
 export type Source = Selectable<SourceTable>;

@@ -8,6 +8,7 @@ import * as m002 from './002_accounts.ts';
 import * as m005 from './005_links_feedback.ts';
 import * as m006 from './006_search_retired.ts';
 import * as m007 from './007_digest_bodies.ts';
+import * as m008 from './008_leases.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '001_articles': m001,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '005_links_feedback': m005,
   '006_search_retired': m006,
   '007_digest_bodies': m007,
+  '008_leases': m008,
 };
