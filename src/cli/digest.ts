@@ -88,6 +88,7 @@ async function outbox(
           status: r.status,
           items: r.items,
           attempts: r.attempts,
+          ambiguous: r.ambiguous,
           lastError: r.lastError,
           nextAttemptAt: r.nextAttemptAt,
           sentAt: r.sentAt,
@@ -101,7 +102,7 @@ async function outbox(
   if (rows.length === 0) cli.out('outbox: empty');
   for (const r of rows) {
     cli.out(
-      `${String(r.id).padStart(6)}  ${r.status.padEnd(10)}  ${r.period}  ${r.user}  ${r.items} item(s)  ${r.attempts} attempt(s)  ${r.sentAt ?? ''}${r.lastError ? `  ${r.lastError}` : ''}`,
+      `${String(r.id).padStart(6)}  ${r.status.padEnd(10)}  ${r.period}  ${r.user}  ${r.items} item(s)  ${r.attempts} attempt(s)${r.ambiguous ? ` (${r.ambiguous} unknown outcome)` : ''}  ${r.sentAt ?? ''}${r.lastError ? `  ${r.lastError}` : ''}`,
     );
   }
 }
@@ -127,7 +128,7 @@ export function registerDigestCommands(program: Command, cli: Cli): void {
     .description('List the digests in the outbox, newest first, with their delivery status.')
     .option(
       '--json',
-      'print JSON: id, user, period, status, items, attempts, lastError, nextAttemptAt, sentAt',
+      'print JSON: id, user, period, status, items, attempts, ambiguous (attempts whose outcome was unknown), lastError, nextAttemptAt, sentAt',
     )
     .option('--status <status>', `only this status (${STATUSES.join(', ')})`)
     .option('--limit <n>', 'at most this many rows', '1000')

@@ -17,6 +17,8 @@ export interface OutboxRow {
   status: DigestState;
   items: number;
   attempts: number;
+  /** Attempts whose outcome was unknown (connection lost before the reply), each retried. */
+  ambiguous: number;
   lastError: string | null;
   nextAttemptAt: string | null;
   createdAt: string;
@@ -38,6 +40,7 @@ export async function listOutbox(
       'd.status',
       'd.item_count',
       'd.attempts',
+      'd.ambiguous',
       'd.last_error',
       'd.next_attempt_at',
       'd.created_at',
@@ -54,6 +57,7 @@ export async function listOutbox(
     status: r.status,
     items: r.item_count,
     attempts: r.attempts,
+    ambiguous: r.ambiguous,
     lastError: r.last_error,
     nextAttemptAt: r.next_attempt_at,
     createdAt: r.created_at,

@@ -28,7 +28,7 @@ ${STATUSES.map((s) => html`<li><a href="/admin/outbox?status=${s}"${s === status
 }
 
 function digestRow(current: CurrentUser, d: OutboxRow): SafeHtml {
-  return html`<tr><td>${d.id}</td><td>${d.user}</td><td>${d.period}</td><td>${d.status}</td><td>${d.items}</td><td>${d.attempts}</td><td>${shortTime(d.createdAt)}</td><td>${shortTime(d.sentAt)}</td><td class="wrap">${d.lastError ?? ''}</td>
+  return html`<tr><td>${d.id}</td><td>${d.user}</td><td>${d.period}</td><td>${d.status}</td><td>${d.items}</td><td>${d.attempts}${d.ambiguous ? html` <span class="hint" title="The connection dropped before the server answered: the message may have arrived before the retry">(${d.ambiguous} unknown)</span>` : ''}</td><td>${shortTime(d.createdAt)}</td><td>${shortTime(d.sentAt)}</td><td class="wrap">${d.lastError ?? ''}</td>
 <td>${d.status === 'failed' ? actionButton(current, `/admin/outbox/${d.id}/retry`, 'Retry') : ''}</td></tr>`;
 }
 
