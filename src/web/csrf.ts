@@ -43,7 +43,7 @@ export function anonymousCsrfToken(ctx: Context, req: FastifyRequest, reply: Fas
 
 /** The hidden form field carrying a token. */
 export function csrfInput(token: string): SafeHtml {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`;
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
 }
 
 const REFUSED =

@@ -43,9 +43,7 @@ function unchanged(value: string, first: boolean, last: boolean): SafeHtml {
     .slice(ls.length - tail)
     .map((l) => `${l}\n`)
     .join('');
-  return html`${before}<span class="skip"
-      >… ${hidden.toLocaleString('en-US')} unchanged line${hidden === 1 ? '' : 's'} …</span
-    >${after}`;
+  return html`${before}<span class="skip">… ${hidden.toLocaleString('en-US')} unchanged line${hidden === 1 ? '' : 's'} …</span>${after}`;
 }
 
 function changedBlock(removed: string, added: string, counts: { added: number; removed: number }): SafeHtml {

@@ -20,7 +20,8 @@ export function pager(current: number, pages: number, hrefOf: (page: number) => 
   }
   if (to < pages) numbers.push(html`<span aria-hidden="true">…</span>`);
   return html`<nav class="pager" aria-label="Pages">
-    ${current > 1 ? html`<a href="${hrefOf(current - 1)}" rel="prev">← Previous</a>` : ''} ${numbers}
-    ${current < pages ? html`<a href="${hrefOf(current + 1)}" rel="next">Next →</a>` : ''}
-  </nav>`;
+${current > 1 ? html`<a href="${hrefOf(current - 1)}" rel="prev">← Previous</a>` : ''}
+${numbers}
+${current < pages ? html`<a href="${hrefOf(current + 1)}" rel="next">Next →</a>` : ''}
+</nav>`;
 }

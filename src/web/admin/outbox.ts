@@ -5,16 +5,7 @@ import { listOutbox } from '../../deliver/outbox.ts';
 import type { Digest } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
 import { html } from '../html.ts';
-import {
-  actionButton,
-  adminOrLogin,
-  adminPost,
-  idOf,
-  noticeFor,
-  seeOther,
-  sendAdmin,
-  shortTime,
-} from './common.ts';
+import { actionButton, idOf, noticeFor, seeOther, sendAdmin, shortTime, signedIn } from './common.ts';
 
 const STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 const NOTICES = { retried: 'The digest is queued again; the next delivery run sends it.' };
@@ -30,8 +21,7 @@ async function countsByStatus(ctx: Context): Promise<Map<string, number>> {
 
 export function adminOutboxPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await adminOrLogin(ctx, req, reply);
-    if (!current) return reply;
+    const current = signedIn(req);
     const asked = (req.query as Record<string, unknown>).status;
     const status = (STATUSES as readonly string[]).includes(asked as string)
       ? (asked as Digest['status'])
@@ -97,7 +87,6 @@ export function adminOutboxPage(ctx: Context): RouteHandlerMethod {
 
 export function adminRetryDigest(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    await adminPost(ctx, req);
     const id = idOf(req);
     const result = await ctx.store.db
       .updateTable('digests')

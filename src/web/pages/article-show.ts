@@ -17,7 +17,8 @@ import { pageCache } from '../page-cache.ts';
 import { currentUser, navUser, type CurrentUser } from '../session.ts';
 import { notFound } from '../errors.ts';
 import { etagMatches } from '../static.ts';
-import { articleHref, longDate, param } from '../view.ts';
+import { longDate, param } from '../view.ts';
+import { articleUrl } from '../urls.ts';
 import {
   articleBody,
   history,
@@ -41,12 +42,7 @@ function short(value: string): string {
 
 function retiredNotice(a: Article) {
   return a.retired
-    ? html`<div class="notice warn" role="note">
-        <p>
-          <strong>Retired article.</strong> This article is no longer published by its source; this is the
-          last copy kbwatch saw (${longDate(a.last_changed)}).
-        </p>
-      </div>`
+    ? html`<div class="notice warn" role="note"><p><strong>Retired article.</strong> This article is no longer published by its source; this is the last copy kbwatch saw (${longDate(a.last_changed)}).</p></div>`
     : '';
 }
 
@@ -81,15 +77,20 @@ async function renderArticlePage(ctx: Context, article: Article, r: RenderInput)
     mentions,
   };
   const body = html`<article aria-labelledby="article-title">
-      <h1 id="article-title">${article.title}</h1>
-      ${retiredNotice(article)} ${metaBlock(view)} ${previouslyPublished(view)} ${articleBody(article)}
-      ${sourceNote(view)}
-    </article>
-    ${history(view)} ${mentionedIn(view)} ${feedbackSection(feedback, article.id, r.token, r.state)}`;
+<h1 id="article-title">${article.title}</h1>
+${retiredNotice(article)}
+${metaBlock(view)}
+${previouslyPublished(view)}
+${articleBody(article)}
+${sourceNote(view)}
+</article>
+${history(view)}
+${mentionedIn(view)}
+${feedbackSection(feedback, article.id, r.token, r.state)}`;
   return page({
     title: article.title,
     description: article.description || undefined,
-    canonical: `${ctx.config.baseUrl}${articleHref(article)}`,
+    canonical: articleUrl(ctx.config.baseUrl, article),
     body,
     user: navUser(r.current),
   });

@@ -37,25 +37,16 @@ function item(f: Feedback): SafeHtml {
   const url = publicUrl(f.contact);
   const name = f.name.trim() || 'Anonymous';
   return html`<li>
-    <p class="by">
-      <strong
-        >${url ? html`<a href="${url}" rel="nofollow ugc noopener noreferrer">${name}</a>` : name}</strong
-      >
-      · ${timeTag(f.created_at)}
-    </p>
-    <p class="text">${f.body}</p>
-  </li>`;
+<p class="by"><strong>${url ? html`<a href="${url}" rel="nofollow ugc noopener noreferrer">${name}</a>` : name}</strong> · ${timeTag(f.created_at)}</p>
+<p class="text">${f.body}</p>
+</li>`;
 }
 
 function postedNotice(posted: FeedbackFormState['posted']): SafeHtml | '' {
   if (posted === 'approved')
-    return html`<div class="notice ok" role="status">
-      <p>Thank you: your feedback is published below.</p>
-    </div>`;
+    return html`<div class="notice ok" role="status"><p>Thank you: your feedback is published below.</p></div>`;
   if (posted === 'pending')
-    return html`<div class="notice ok" role="status">
-      <p>Thank you: your feedback will appear here once a moderator has read it.</p>
-    </div>`;
+    return html`<div class="notice ok" role="status"><p>Thank you: your feedback will appear here once a moderator has read it.</p></div>`;
   return '';
 }
 
@@ -67,18 +58,10 @@ function textField(
 ): SafeHtml {
   const err = state.error?.field === name ? state.error.message : '';
   return html`<div class="field">
-    <label for="fb-${name}">${label}</label>
-    <input
-      id="fb-${name}"
-      name="${name}"
-      type="text"
-      maxlength="${FEEDBACK_LIMITS[name]}"
-      value="${state.values[name]}"
-      aria-describedby="fb-${name}-hint"
-      ${err ? html` aria-invalid="true"` : ''}
-    />
-    <span class="hint" id="fb-${name}-hint">${err ? html`<strong>${err}</strong> ` : ''}${hint}</span>
-  </div>`;
+<label for="fb-${name}">${label}</label>
+<input id="fb-${name}" name="${name}" type="text" maxlength="${FEEDBACK_LIMITS[name]}" value="${state.values[name]}" aria-describedby="fb-${name}-hint"${err ? html` aria-invalid="true"` : ''}>
+<span class="hint" id="fb-${name}-hint">${err ? html`<strong>${err}</strong> ` : ''}${hint}</span>
+</div>`;
 }
 
 export function feedbackSection(
@@ -89,48 +72,28 @@ export function feedbackSection(
 ): SafeHtml {
   const bodyErr = state.error?.field === 'body' ? state.error.message : '';
   return html`<section id="feedback" aria-labelledby="feedback-title">
-    <h2 id="feedback-title">Community feedback</h2>
-    ${postedNotice(state.posted)}
-    ${
-      items.length
-        ? html`<ol class="feedback-list">
-            ${items.map(item)}
-          </ol>`
-        : html`<p>Be the first to leave feedback, to help others with this article.</p>`
-    }
-    <form class="feedback-form" method="post" action="/feedback">
-      <h3>Leave feedback</h3>
-      <p>
-        What worked for you, what did not? Feedback is read by a moderator before it appears, and is not
-        checked for correctness.
-      </p>
-      ${state.error ? html`<div class="notice error" role="alert"><p>${state.error.message}</p></div>` : ''}
-      ${csrfInput(csrfToken)}
-      <input type="hidden" name="article" value="${articleId}" />
-      <div class="hp" aria-hidden="true">
-        <label for="fb-website">Leave this field empty</label
-        ><input id="fb-website" name="website" type="text" tabindex="-1" autocomplete="off" />
-      </div>
-      ${textField(state, 'name', 'Name (optional)', 'Shown with your feedback.')}
-      ${textField(state, 'contact', 'Public URL or e-mail (optional)', 'A web address is shown as a link; an e-mail address is never shown.')}
-      <div class="field">
-        <label for="fb-body">Comments</label>
-        <textarea
-          id="fb-body"
-          name="body"
-          rows="6"
-          maxlength="${FEEDBACK_LIMITS.body}"
-          required
-          aria-describedby="fb-body-hint"
-          ${bodyErr ? html` aria-invalid="true"` : ''}
-        >
-${state.values.body}</textarea>
-        <span class="hint" id="fb-body-hint"
-          >${bodyErr ? html`<strong>${bodyErr}</strong> ` : ''}Text only, no HTML; at most
-          ${FEEDBACK_LIMITS.body.toLocaleString('en-US')} characters.</span
-        >
-      </div>
-      <button type="submit">Send feedback</button>
-    </form>
-  </section>`;
+<h2 id="feedback-title">Community feedback</h2>
+${postedNotice(state.posted)}
+${
+  items.length
+    ? html`<ol class="feedback-list">${items.map(item)}</ol>`
+    : html`<p>Be the first to leave feedback, to help others with this article.</p>`
+}
+<form class="feedback-form" method="post" action="/feedback">
+<h3>Leave feedback</h3>
+<p>What worked for you, what did not? Feedback is read by a moderator before it appears, and is not checked for correctness.</p>
+${state.error ? html`<div class="notice error" role="alert"><p>${state.error.message}</p></div>` : ''}
+${csrfInput(csrfToken)}
+<input type="hidden" name="article" value="${articleId}">
+<div class="hp" aria-hidden="true"><label for="fb-website">Leave this field empty</label><input id="fb-website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+${textField(state, 'name', 'Name (optional)', 'Shown with your feedback.')}
+${textField(state, 'contact', 'Public URL or e-mail (optional)', 'A web address is shown as a link; an e-mail address is never shown.')}
+<div class="field">
+<label for="fb-body">Comments</label>
+<textarea id="fb-body" name="body" rows="6" maxlength="${FEEDBACK_LIMITS.body}" required aria-describedby="fb-body-hint"${bodyErr ? html` aria-invalid="true"` : ''}>${state.values.body}</textarea>
+<span class="hint" id="fb-body-hint">${bodyErr ? html`<strong>${bodyErr}</strong> ` : ''}Text only, no HTML; at most ${FEEDBACK_LIMITS.body.toLocaleString('en-US')} characters.</span>
+</div>
+<button type="submit">Send feedback</button>
+</form>
+</section>`;
 }

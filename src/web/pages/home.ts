@@ -5,7 +5,8 @@ import { latestChanges, popularTechnologies, type LatestChange } from '../../sto
 import type { Technology } from '../../store/schema.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { currentUser, navUser, type CurrentUser } from '../session.ts';
-import { articleHref, changeBadge, sendHtml, sendShared, techHref, timeTag } from '../view.ts';
+import { changeBadge, sendHtml, sendShared, techHref, timeTag } from '../view.ts';
+import { articlePath } from '../urls.ts';
 import type { PageOptions } from '../layout.ts';
 import { pageCache } from '../page-cache.ts';
 import { dataVersion } from '../../store/article-extras.ts';
@@ -13,30 +14,16 @@ import { dataVersion } from '../../store/article-extras.ts';
 export function changeList(changes: LatestChange[]): SafeHtml {
   if (changes.length === 0)
     return html`<p>No new or updated articles yet. They appear here after the first scan.</p>`;
-  return html`<ol class="items">
-    ${changes.map(
-      (c) =>
-        html`<li>
-          <a class="title" href="${articleHref(c)}">${c.title}</a>
-          <p class="info">
-            ${changeBadge(c.kind, c.minor)}${c.kb ? html`KB${c.kb} · ` : ''}${timeTag(c.detectedAt)}
-          </p>
-        </li>`,
-    )}
-  </ol>`;
+  return html`<ol class="items">${changes.map(
+    (c) => html`<li>
+<a class="title" href="${articlePath(c)}">${c.title}</a>
+<p class="info">${changeBadge(c.kind, c.minor)}${c.kb ? html`KB${c.kb} · ` : ''}${timeTag(c.detectedAt)}</p>
+</li>`,
+  )}</ol>`;
 }
 
 export function techTags(techs: Technology[]): SafeHtml {
-  return html`<ul class="tags">
-    ${techs.map(
-      (t) =>
-        html`<li>
-          <a href="${techHref(t.slug)}"
-            >${t.name} <span class="count">${t.article_count.toLocaleString('en-US')}</span></a
-          >
-        </li>`,
-    )}
-  </ul>`;
+  return html`<ul class="tags">${techs.map((t) => html`<li><a href="${techHref(t.slug)}">${t.name} <span class="count">${t.article_count.toLocaleString('en-US')}</span></a></li>`)}</ul>`;
 }
 
 const CACHE_BYTES = 1024 * 1024;
@@ -48,50 +35,38 @@ async function homeOptions(ctx: Context, current: CurrentUser | null): Promise<P
     popularTechnologies(ctx.store.db, 30),
   ]);
   const body = html`<section class="hero">
-      <h1>Know when the knowledge base changes</h1>
-      <p>
-        Every night kbwatch scans the Microsoft support knowledge base. Subscribe to the technologies you care
-        about and get one e-mail a day, only when articles are new or updated.
-      </p>
-      <form class="big-search" role="search" action="/search" method="get">
-        <label for="home-q" class="visually-hidden">Search articles or KB numbers</label>
-        <input
-          id="home-q"
-          name="q"
-          type="search"
-          placeholder="Search articles, or type a KB number like 307175"
-          maxlength="500"
-        />
-        <button type="submit">Search</button>
-      </form>
-      <p><a href="/search/advanced">Advanced search</a></p>
-    </section>
-    <div class="columns">
-      <section aria-labelledby="latest">
-        <h2 id="latest">Latest new and updated articles</h2>
-        ${changeList(changes)}
-      </section>
-      <div>
-        <section aria-labelledby="popular">
-          <h2 id="popular">Popular technologies</h2>
-          ${techs.length ? techTags(techs) : html`<p>No technologies yet.</p>`}
-          <p><a href="/tech">All technologies</a></p>
-        </section>
-        ${
-          current
-            ? ''
-            : html`<section class="cta" aria-labelledby="cta">
-                <h2 id="cta">Get the changes by e-mail</h2>
-                <p>
-                  Pick technologies or save a search; get one e-mail a day at most, and none on days without
-                  news.
-                </p>
-                <p><a class="button" href="/signup">Create a free account</a></p>
-                <p>Already have one? <a href="/login">Log in</a></p>
-              </section>`
-        }
-      </div>
-    </div>`;
+<h1>Know when the knowledge base changes</h1>
+<p>Every night kbwatch scans the Microsoft support knowledge base. Subscribe to the technologies you care about and get one e-mail a day, only when articles are new or updated.</p>
+<form class="big-search" role="search" action="/search" method="get">
+<label for="home-q" class="visually-hidden">Search articles or KB numbers</label>
+<input id="home-q" name="q" type="search" placeholder="Search articles, or type a KB number like 307175" maxlength="500">
+<button type="submit">Search</button>
+</form>
+<p><a href="/search/advanced">Advanced search</a></p>
+</section>
+<div class="columns">
+<section aria-labelledby="latest">
+<h2 id="latest">Latest new and updated articles</h2>
+${changeList(changes)}
+</section>
+<div>
+<section aria-labelledby="popular">
+<h2 id="popular">Popular technologies</h2>
+${techs.length ? techTags(techs) : html`<p>No technologies yet.</p>`}
+<p><a href="/tech">All technologies</a></p>
+</section>
+${
+  current
+    ? ''
+    : html`<section class="cta" aria-labelledby="cta">
+<h2 id="cta">Get the changes by e-mail</h2>
+<p>Pick technologies or save a search; get one e-mail a day at most, and none on days without news.</p>
+<p><a class="button" href="/signup">Create a free account</a></p>
+<p>Already have one? <a href="/login">Log in</a></p>
+</section>`
+}
+</div>
+</div>`;
   return {
     title: 'Knowledge-base alerts',
     description:

@@ -7,7 +7,7 @@ import type { Context } from '../../context.ts';
 import { checkResetToken, requestReset, resetPassword } from '../../accounts/reset.ts';
 import { LIMITS } from '../../accounts/validate.ts';
 import { html } from '../html.ts';
-import { anonymousCsrfToken, checkAnonymousCsrf, csrfInput } from '../csrf.ts';
+import { anonymousCsrfToken, csrfInput } from '../csrf.ts';
 import { ACCOUNT_LIMITS, bucketKey, enforce } from '../ratelimit.ts';
 import { currentUser } from '../session.ts';
 import { accountError, clientIp, errorBox, field, formBody, sendPage, statusOf } from '../form.ts';
@@ -21,22 +21,12 @@ async function requestForm(
 ) {
   const token = anonymousCsrfToken(ctx, req, reply);
   const body = html`<h1>Reset your password</h1>
-    ${errorBox(values.error)}
-    <form method="post" action="/reset">
-      ${csrfInput(token)}
-      <p>
-        <label for="email">E-mail address of your account</label><br /><input
-          id="email"
-          name="email"
-          type="email"
-          required
-          maxlength="${LIMITS.emailMax}"
-          autocomplete="email"
-          value="${values.email ?? ''}"
-        />
-      </p>
-      <p><button type="submit">Send me a link</button></p>
-    </form>`;
+${errorBox(values.error)}
+<form method="post" action="/reset">
+${csrfInput(token)}
+<p><label for="email">E-mail address of your account</label><br><input id="email" name="email" type="email" required maxlength="${LIMITS.emailMax}" autocomplete="email" value="${values.email ?? ''}"></p>
+<p><button type="submit">Send me a link</button></p>
+</form>`;
   return sendPage(reply, status, 'Reset your password', body, await currentUser(ctx, req));
 }
 
@@ -47,9 +37,8 @@ export function resetPage(ctx: Context): RouteHandlerMethod {
 export function resetSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const body = formBody(req);
-    checkAnonymousCsrf(ctx, req, body);
     const email = field(body, 'email', 'E-mail address');
-    await enforce(ctx, reply, 'password reset requests', [
+    await enforce(ctx, 'password reset requests', [
       { bucket: `reset:ip:${clientIp(req)}`, ...ACCOUNT_LIMITS.resetPerIp },
       { bucket: bucketKey('reset:email', email), ...ACCOUNT_LIMITS.resetPerEmail },
     ]);
@@ -64,10 +53,7 @@ export function resetSubmit(ctx: Context): RouteHandlerMethod {
       });
     }
     const page = html`<h1>Check your inbox</h1>
-      <p>
-        If <strong>${result.email}</strong> belongs to a confirmed account, we sent a link to it. The link
-        works once, within 1 hour.
-      </p>`;
+<p>If <strong>${result.email}</strong> belongs to a confirmed account, we sent a link to it. The link works once, within 1 hour.</p>`;
     return sendPage(reply, 200, 'Check your inbox', page, await currentUser(ctx, req));
   };
 }
@@ -82,23 +68,13 @@ async function newPasswordForm(
 ) {
   const csrf = anonymousCsrfToken(ctx, req, reply);
   const body = html`<h1>Choose a new password</h1>
-    ${errorBox(error)}
-    <form method="post" action="/reset/confirm">
-      ${csrfInput(csrf)}
-      <input type="hidden" name="token" value="${token}" />
-      <p>
-        <label for="password">New password (at least ${LIMITS.passwordMin} characters)</label><br /><input
-          id="password"
-          name="password"
-          type="password"
-          required
-          minlength="${LIMITS.passwordMin}"
-          maxlength="${LIMITS.passwordMax}"
-          autocomplete="new-password"
-        />
-      </p>
-      <p><button type="submit">Set password</button></p>
-    </form>`;
+${errorBox(error)}
+<form method="post" action="/reset/confirm">
+${csrfInput(csrf)}
+<input type="hidden" name="token" value="${token}">
+<p><label for="password">New password (at least ${LIMITS.passwordMin} characters)</label><br><input id="password" name="password" type="password" required minlength="${LIMITS.passwordMin}" maxlength="${LIMITS.passwordMax}" autocomplete="new-password"></p>
+<p><button type="submit">Set password</button></p>
+</form>`;
   return sendPage(reply, status, 'Choose a new password', body, await currentUser(ctx, req));
 }
 
@@ -110,8 +86,8 @@ async function badLink(
   message: string,
 ) {
   const body = html`<h1>This link does not work</h1>
-    <p class="error" role="alert">${message}</p>
-    <p><a href="/reset">Ask for a new link</a>.</p>`;
+<p class="error" role="alert">${message}</p>
+<p><a href="/reset">Ask for a new link</a>.</p>`;
   return sendPage(reply, status, 'Reset failed', body, await currentUser(ctx, req));
 }
 
@@ -131,10 +107,9 @@ export function resetConfirmPage(ctx: Context): RouteHandlerMethod {
 export function resetConfirmSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const body = formBody(req);
-    checkAnonymousCsrf(ctx, req, body);
     const token = field(body, 'token', 'Link token');
     const password = field(body, 'password', 'Password');
-    await enforce(ctx, reply, 'password changes', [
+    await enforce(ctx, 'password changes', [
       { bucket: `reset:ip:${clientIp(req)}`, ...ACCOUNT_LIMITS.resetPerIp },
     ]);
     try {
@@ -146,10 +121,7 @@ export function resetConfirmSubmit(ctx: Context): RouteHandlerMethod {
       return badLink(ctx, req, reply, statusOf(e), e.message);
     }
     const page = html`<h1>Password changed</h1>
-      <p>
-        Your new password is set, and every other session of your account has ended.
-        <a href="/login">Log in</a>.
-      </p>`;
+<p>Your new password is set, and every other session of your account has ended. <a href="/login">Log in</a>.</p>`;
     return sendPage(reply, 200, 'Password changed', page, await currentUser(ctx, req));
   };
 }

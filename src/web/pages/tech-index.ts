@@ -1,7 +1,7 @@
 /** GET /tech?q=&kind=&page= — all technologies, most articles first, searchable by name and kind. */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { listTechnologies, technologyKindCounts } from '../../store/browse.ts';
+import { listTechnologies, technologyKindCounts } from '../../store/technology-read.ts';
 import type { Technology } from '../../store/schema.ts';
 import { html } from '../html.ts';
 import { pager } from '../pager.ts';
@@ -47,35 +47,22 @@ async function indexOptions(
   ]);
   const pages = Math.ceil(list.total / PAGE_SIZE);
   const body = html`<h1>Technologies</h1>
-    <p>
-      Products, areas and keywords the articles are filed under. Each has a page with its latest changes, an
-      Atom feed and a subscribe button.
-    </p>
-    <form class="filters" method="get" action="/tech" role="search">
-      <div class="field">
-        <label for="tech-q">Name contains</label
-        ><input id="tech-q" name="q" type="search" value="${q}" maxlength="100" />
-      </div>
-      <div class="field">
-        <label for="tech-kind">Kind</label
-        ><select id="tech-kind" name="kind">
-          <option value="">All kinds</option>
-          ${KINDS.map((k) => html`<option value="${k.value}" ${k.value === kind ? html` selected` : ''}>${k.label} (${(counts.get(k.value) ?? 0).toLocaleString('en-US')})</option>`)}
-        </select>
-      </div>
-      <button type="submit">Show</button>
-    </form>
-    <p role="status">
-      ${plural(list.total, 'technology', 'technologies')}${q ? html` with “${q}” in the name` : ''}${kind ? html` of kind ${kind}` : ''}.
-    </p>
-    ${
-      list.technologies.length
-        ? html`<ul class="tech-grid">
-            ${list.technologies.map((t) => html`<li><a href="${techHref(t.slug)}">${t.name}</a> <span class="count">${plural(t.article_count, 'article')}${kind ? '' : html` · ${t.kind}`}</span></li>`)}
-          </ul>`
-        : html`<p>No technology matches. <a href="/tech">Show all</a>.</p>`
-    }
-    ${pager(page, pages, (p) => href(q, kind ?? '', p))}`;
+<p>Products, areas and keywords the articles are filed under. Each has a page with its latest changes, an Atom feed and a subscribe button.</p>
+<form class="filters" method="get" action="/tech" role="search">
+<div class="field"><label for="tech-q">Name contains</label><input id="tech-q" name="q" type="search" value="${q}" maxlength="100"></div>
+<div class="field"><label for="tech-kind">Kind</label><select id="tech-kind" name="kind">
+<option value="">All kinds</option>
+${KINDS.map((k) => html`<option value="${k.value}"${k.value === kind ? html` selected` : ''}>${k.label} (${(counts.get(k.value) ?? 0).toLocaleString('en-US')})</option>`)}
+</select></div>
+<button type="submit">Show</button>
+</form>
+<p role="status">${plural(list.total, 'technology', 'technologies')}${q ? html` with “${q}” in the name` : ''}${kind ? html` of kind ${kind}` : ''}.</p>
+${
+  list.technologies.length
+    ? html`<ul class="tech-grid">${list.technologies.map((t) => html`<li><a href="${techHref(t.slug)}">${t.name}</a> <span class="count">${plural(t.article_count, 'article')}${kind ? '' : html` · ${t.kind}`}</span></li>`)}</ul>`
+    : html`<p>No technology matches. <a href="/tech">Show all</a>.</p>`
+}
+${pager(page, pages, (p) => href(q, kind ?? '', p))}`;
   return { title: 'Technologies', body, user: navUser(current) };
 }
 

@@ -5,12 +5,12 @@
  */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
+import { latestChanges } from '../../store/browse.ts';
 import {
   aliasesOfTechnology,
   findTechnologyByAlias,
   findTechnologyBySlug,
-  latestChanges,
-} from '../../store/browse.ts';
+} from '../../store/technology-read.ts';
 import type { Technology } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
 import { html } from '../html.ts';
@@ -25,17 +25,9 @@ import { changeList } from './home.ts';
 function subscribeBox(t: Technology, current: CurrentUser | null) {
   const feed = `/feeds/tech/${encodeURIComponent(t.slug)}.atom`;
   const button = current
-    ? html`<form method="post" action="/account/subscriptions">
-        ${csrfInput(current.csrf)}<input type="hidden" name="technology" value="${t.slug}" /><button
-          type="submit"
-        >
-          Subscribe to ${t.name}
-        </button>
-      </form>`
+    ? html`<form method="post" action="/account/subscriptions">${csrfInput(current.csrf)}<input type="hidden" name="technology" value="${t.slug}"><button type="submit">Subscribe to ${t.name}</button></form>`
     : html`<a class="button" href="/signup">Sign up to subscribe</a> <a href="/login">or log in</a>`;
-  return html`<div class="subscribe">
-    ${button}<a href="${feed}" type="application/atom+xml">Atom feed</a>
-  </div>`;
+  return html`<div class="subscribe">${button}<a href="${feed}" type="application/atom+xml">Atom feed</a></div>`;
 }
 
 const CACHE_BYTES = 8 * 1024 * 1024;
@@ -53,42 +45,22 @@ async function techOptions(
   const shownAliases = aliases.filter((a) => a !== tech.slug && a !== tech.name.toLowerCase());
   const feed = `/feeds/tech/${encodeURIComponent(tech.slug)}.atom`;
   const body = html`<p><a href="/tech">← Technologies</a></p>
-    <h1>${tech.name}</h1>
-    <div class="kb-meta">
-      <dl>
-        <dt>Kind</dt>
-        <dd>${tech.kind}</dd>
-        <dt>Articles</dt>
-        <dd>
-          <a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}"
-            >${plural(tech.article_count, 'article')}</a
-          >
-        </dd>
-        ${
-          shownAliases.length
-            ? html`<dt>Also known as</dt>
-                <dd>${shownAliases.join(', ')}</dd>`
-            : ''
-        }
-      </dl>
-    </div>
-    ${subscribeBox(tech, current)}
-    <h2>Latest new and updated articles</h2>
-    ${changeList(changes)}
-    <p>
-      <a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}">All articles about ${tech.name}</a>
-    </p>`;
+<h1>${tech.name}</h1>
+<div class="kb-meta"><dl>
+<dt>Kind</dt><dd>${tech.kind}</dd>
+<dt>Articles</dt><dd><a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}">${plural(tech.article_count, 'article')}</a></dd>
+${shownAliases.length ? html`<dt>Also known as</dt><dd>${shownAliases.join(', ')}</dd>` : ''}
+</dl></div>
+${subscribeBox(tech, current)}
+<h2>Latest new and updated articles</h2>
+${changeList(changes)}
+<p><a href="${searchHref({ q: techQuery(tech.slug), sort: 'date' })}">All articles about ${tech.name}</a></p>`;
   return {
     title: tech.name,
     description: `New and updated knowledge-base articles about ${tech.name}.`,
     body,
     user: navUser(current),
-    head: html`<link
-      rel="alternate"
-      type="application/atom+xml"
-      title="${tech.name} – kbwatch"
-      href="${feed}"
-    />`,
+    head: html`<link rel="alternate" type="application/atom+xml" title="${tech.name} – kbwatch" href="${feed}">`,
   };
 }
 
