@@ -1,9 +1,10 @@
 /**
- * What the home and technology pages list: the latest new and updated articles, technologies
- * by popularity or name, one technology with its aliases.
+ * What the home and technology pages list: the latest new and updated articles (one per
+ * article) and the most popular technologies. Other reads of technologies are in
+ * technology-read.ts.
  */
-import { sql, type Kysely } from 'kysely';
-import type { Article, Change, Database, Technology } from './schema.ts';
+import type { Kysely } from 'kysely';
+import type { Database, Technology } from './schema.ts';
 
 export interface LatestChange {
   changeId: number;
@@ -17,32 +18,6 @@ export interface LatestChange {
   path: string;
   title: string;
   retired: boolean;
-}
-
-type LatestRow = Pick<Change, 'article_id' | 'kind' | 'detected_at' | 'minor' | 'summary'> &
-  Pick<Article, 'kb' | 'path' | 'title' | 'retired'> & { change_id: number };
-
-/** The rows newest first, each article's first (its latest change) only, at most `limit`. */
-function latestPerArticle(rows: LatestRow[], limit: number): LatestChange[] {
-  const seen = new Set<number>();
-  const out: LatestChange[] = [];
-  for (const r of rows) {
-    if (seen.has(r.article_id) || out.length >= limit) continue;
-    seen.add(r.article_id);
-    out.push({
-      changeId: r.change_id,
-      articleId: r.article_id,
-      kind: r.kind as 'new' | 'updated',
-      detectedAt: r.detected_at,
-      minor: Number(r.minor) !== 0,
-      summary: r.summary,
-      kb: r.kb,
-      path: r.path,
-      title: r.title,
-      retired: Number(r.retired) !== 0,
-    });
-  }
-  return out;
 }
 
 /**
@@ -87,7 +62,31 @@ export async function latestChanges(
     .orderBy('c.id', 'desc')
     .limit(limit * 3)
     .execute();
-  return latestPerArticle(rows, limit);
+  return firstPerArticle(rows, limit).map((r) => ({
+    changeId: r.change_id,
+    articleId: r.article_id,
+    kind: r.kind as 'new' | 'updated',
+    detectedAt: r.detected_at,
+    minor: Number(r.minor) !== 0,
+    summary: r.summary,
+    kb: r.kb,
+    path: r.path,
+    title: r.title,
+    retired: Number(r.retired) !== 0,
+  }));
+}
+
+/** The first row of each article, up to `limit` rows. */
+function firstPerArticle<T extends { article_id: number }>(rows: T[], limit: number): T[] {
+  const seen = new Set<number>();
+  const out: T[] = [];
+  for (const r of rows) {
+    if (out.length >= limit) break;
+    if (seen.has(r.article_id)) continue;
+    seen.add(r.article_id);
+    out.push(r);
+  }
+  return out;
 }
 
 export function popularTechnologies(db: Kysely<Database>, limit = 24): Promise<Technology[]> {
@@ -99,83 +98,4 @@ export function popularTechnologies(db: Kysely<Database>, limit = 24): Promise<T
     .orderBy('name')
     .limit(limit)
     .execute();
-}
-
-export interface TechnologyListOptions {
-  /** Part of the name, case-insensitive. */
-  name?: string;
-  kind?: Technology['kind'];
-  limit?: number;
-  offset?: number;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[!%_]/g, '!$&');
-}
-
-/** Technologies matching a name fragment and kind, most articles first; with the total. */
-export async function listTechnologies(
-  db: Kysely<Database>,
-  opts: TechnologyListOptions,
-): Promise<{ total: number; technologies: Technology[] }> {
-  let q = db.selectFrom('technologies');
-  if (opts.name)
-    q = q.where(sql<boolean>`lower(name) LIKE ${`%${escapeLike(opts.name.toLowerCase())}%`} ESCAPE '!'`);
-  if (opts.kind) q = q.where('kind', '=', opts.kind);
-  const [rows, count] = await Promise.all([
-    q
-      .selectAll()
-      .orderBy('article_count', 'desc')
-      .orderBy('name')
-      .limit(opts.limit ?? 100)
-      .offset(opts.offset ?? 0)
-      .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-  ]);
-  return { total: Number(count?.n ?? 0), technologies: rows };
-}
-
-/** How many technologies there are of each kind. */
-export async function technologyKindCounts(db: Kysely<Database>): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('technologies')
-    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('kind')
-    .execute();
-  return new Map(rows.map((r) => [r.kind, Number(r.n)]));
-}
-
-export function findTechnologyBySlug(db: Kysely<Database>, slug: string): Promise<Technology | undefined> {
-  return db.selectFrom('technologies').selectAll().where('slug', '=', slug).executeTakeFirst();
-}
-
-/** The technology an alias (any case) names, for redirects from old or spelled-out slugs. */
-export function findTechnologyByAlias(db: Kysely<Database>, alias: string): Promise<Technology | undefined> {
-  return db
-    .selectFrom('technology_aliases as ta')
-    .innerJoin('technologies as t', 't.id', 'ta.technology_id')
-    .selectAll('t')
-    .where('ta.alias', '=', alias.trim().toLowerCase())
-    .executeTakeFirst();
-}
-
-export async function aliasesOfTechnology(db: Kysely<Database>, technologyId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('technology_aliases')
-    .select('alias')
-    .where('technology_id', '=', technologyId)
-    .orderBy('alias')
-    .execute();
-  return rows.map((r) => r.alias);
-}
-
-/** Display names of technologies by slug (for result lists that carry slugs). */
-export async function technologyNames(db: Kysely<Database>, slugs: string[]): Promise<Map<string, string>> {
-  if (slugs.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('technologies')
-    .select(['slug', 'name'])
-    .where('slug', 'in', [...new Set(slugs)])
-    .execute();
-  return new Map(rows.map((r) => [r.slug, r.name]));
 }

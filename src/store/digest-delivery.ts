@@ -178,7 +178,12 @@ export async function markRetry(
 }
 
 /** Extends the lease of rows still being sent under `token`; returns the ids still held. */
-export async function renewClaims(db: Db, ids: number[], token: string, leaseUntil: string): Promise<number[]> {
+export async function renewClaims(
+  db: Db,
+  ids: number[],
+  token: string,
+  leaseUntil: string,
+): Promise<number[]> {
   const held: number[] = [];
   for (const part of chunks(ids)) {
     const rows = await db
@@ -200,7 +205,12 @@ export async function releaseClaims(db: Db, ids: number[], token: string): Promi
   for (const part of chunks(ids)) {
     const r = await db
       .updateTable('digests')
-      .set((eb) => ({ status: 'queued', lease_until: null, lease_token: null, attempts: eb('attempts', '-', 1) }))
+      .set((eb) => ({
+        status: 'queued',
+        lease_until: null,
+        lease_token: null,
+        attempts: eb('attempts', '-', 1),
+      }))
       .where('id', 'in', part)
       .where('status', '=', 'sending')
       .where('lease_token', '=', token)

@@ -1,19 +1,18 @@
 /**
- * Form bodies and the small pieces every account page shares: reading fields (400 for a body
- * that is not a form or a field that is absurdly long), showing an error, sending a page.
+ * Form bodies and the small pieces every account page shares: reading fields (the route's
+ * schema has checked them already; these checks are the last line), showing an error,
+ * sending a page.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccountError } from '../accounts/errors.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
-import { badRequest } from './errors.ts';
+import { badRequest, httpErrorOf } from './errors.ts';
+import { FIELD_MAX } from './schemas.ts';
 import type { CurrentUser } from './session.ts';
 import { navUser } from './session.ts';
 
 export type Form = Record<string, string>;
-
-/** No field of any account form is longer than this; the commands check their own, tighter limits. */
-const FIELD_MAX = 2000;
 
 /** The parsed application/x-www-form-urlencoded body, or a 400 for anything else. */
 export function formBody(req: FastifyRequest): Form {
@@ -39,20 +38,9 @@ export function checkbox(form: Form, name: string): boolean {
   return Object.hasOwn(form, name) && form[name] !== '' && form[name] !== '0';
 }
 
-/** HTTP status for an AccountError shown on a form page. */
+/** HTTP status for an AccountError shown on a form page (the one table in errors.ts). */
 export function statusOf(err: AccountError): number {
-  switch (err.code) {
-    case 'auth':
-      return 401;
-    case 'unconfirmed':
-      return 403;
-    case 'not_found':
-      return err.field ? 400 : 404;
-    case 'conflict':
-      return 409;
-    default:
-      return 400;
-  }
+  return httpErrorOf(err)?.status ?? 400;
 }
 
 /** The error as an AccountError (shown on the form), or rethrown (anything else is not the visitor's fault). */

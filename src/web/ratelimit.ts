@@ -1,12 +1,12 @@
 /**
- * Fixed-window rate limits kept in the database (table rate_limits), so every web process
- * shares them. One upsert per hit: a bucket counts hits until its window ends, then restarts.
+ * Rate limits of web actions, counted in fixed windows in the database (store/rate-limits.ts),
+ * so every web process shares them. Over a limit, the request fails with a RateLimitedError
+ * (429 with Retry-After, see errors.ts).
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
-import type { FastifyReply } from 'fastify';
 import type { Context } from '../context.ts';
-import { HttpError } from './errors.ts';
+import { hitBucket, sweepBuckets } from '../store/rate-limits.ts';
+import { RateLimitedError } from './errors.ts';
 
 export interface Limit {
   /** e.g. `login:ip:203.0.113.9`; use `bucketKey` for personal values such as addresses. */
@@ -31,27 +31,11 @@ export function bucketKey(prefix: string, value: string): string {
 /** Counts one hit against a bucket and says whether it is within the limit. */
 export async function hit(ctx: Context, limit: Limit): Promise<HitResult> {
   const now = ctx.now();
-  const nowIso = now.toISOString();
-  const resetIso = new Date(now.getTime() + limit.windowSeconds * 1000).toISOString();
-  const row = await ctx.store.db
-    .insertInto('rate_limits')
-    .values({ bucket: limit.bucket, count: 1, reset_at: resetIso })
-    .onConflict((oc) =>
-      oc.column('bucket').doUpdateSet({
-        count: sql<number>`CASE WHEN rate_limits.reset_at <= ${nowIso} THEN 1 ELSE rate_limits.count + 1 END`,
-        reset_at: sql<string>`CASE WHEN rate_limits.reset_at <= ${nowIso} THEN ${resetIso} ELSE rate_limits.reset_at END`,
-      }),
-    )
-    .returning(['count', 'reset_at'])
-    .executeTakeFirstOrThrow();
-  const count = Number(row.count);
-  const retryAfter = Math.max(1, Math.ceil((Date.parse(row.reset_at) - now.getTime()) / 1000));
-  if (Math.random() < 0.01) await sweep(ctx, nowIso);
+  const { count, resetAt } = await hitBucket(ctx.store.db, limit.bucket, limit.windowSeconds, now);
+  const retryAfter = Math.max(1, Math.ceil((Date.parse(resetAt) - now.getTime()) / 1000));
+  // Now and then, ended windows are swept away.
+  if (Math.random() < 0.01) await sweepBuckets(ctx.store.db, now);
   return { allowed: count <= limit.max, count, retryAfter };
-}
-
-async function sweep(ctx: Context, nowIso: string): Promise<void> {
-  await ctx.store.db.deleteFrom('rate_limits').where('reset_at', '<', nowIso).execute();
 }
 
 function wait(seconds: number): string {
@@ -61,28 +45,20 @@ function wait(seconds: number): string {
 }
 
 /**
- * Counts a hit on every bucket; if any is over its limit, sets Retry-After and throws a 429
- * with a message saying what to do. `what` names the action ("login attempts").
+ * Counts a hit on every bucket; if any is over its limit, throws a RateLimitedError with a
+ * message saying what to do. `what` names the action ("login attempts").
  */
-export async function enforce(
-  ctx: Context,
-  reply: FastifyReply,
-  what: string,
-  limits: Limit[],
-): Promise<void> {
+export async function enforce(ctx: Context, what: string, limits: Limit[]): Promise<void> {
   let worst = 0;
   for (const limit of limits) {
     const r = await hit(ctx, limit);
     if (!r.allowed) worst = Math.max(worst, r.retryAfter);
   }
-  if (worst > 0) {
-    reply.header('Retry-After', String(worst));
-    throw new HttpError(
-      429,
-      'rate_limited',
+  if (worst > 0)
+    throw new RateLimitedError(
       `Too many ${what} in a short time. Please wait ${wait(worst)} and try again.`,
+      worst,
     );
-  }
 }
 
 /** The limits the account pages use. */

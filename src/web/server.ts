@@ -1,11 +1,18 @@
 /**
- * The HTTP server: Fastify with one route table (routes.ts), security headers, errors as
- * clear 4xx messages, and a listening socket that never shares its port.
+ * The HTTP server: Fastify with one route table (routes.ts), its guards and schemas checked
+ * before any handler, security headers, errors as clear 4xx messages (error-handler.ts), and a
+ * listening socket that never shares its port.
  */
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
+import { parseQuery, registerBodyParsers } from './bodies.ts';
+import { sendError } from './errors.ts';
+import { errorHandler } from './error-handler.ts';
+import { guard } from './guards.ts';
 import { registerRoutes } from './routes.ts';
-import { HttpError, sendError } from './errors.ts';
+
+const SITE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self' data: https:; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'";
 
 export function buildServer(ctx: Context): FastifyInstance {
   const app = Fastify({
@@ -14,7 +21,7 @@ export function buildServer(ctx: Context): FastifyInstance {
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500, querystringParser: parseQuery },
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -22,28 +29,16 @@ export function buildServer(ctx: Context): FastifyInstance {
     if (!reply.hasHeader('X-Frame-Options') && !reply.hasHeader('Content-Security-Policy')) {
       reply.header('X-Frame-Options', 'DENY');
     }
-    if (!reply.hasHeader('Content-Security-Policy')) {
-      reply.header(
-        'Content-Security-Policy',
-        "default-src 'none'; style-src 'self'; img-src 'self' data: https:; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; connect-src 'self'",
-      );
-    }
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', SITE_CSP);
     return payload;
   });
-  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
-    if (err instanceof HttpError) return sendError(req, reply, err.status, err.code, err.message);
-    const status = (err as FastifyError).statusCode;
-    if (status && status >= 400 && status < 500)
-      return sendError(req, reply, status, (err as FastifyError).code ?? 'bad_request', err.message);
-    ctx.log.error(`web: ${req.method} ${req.url}: ${err.stack ?? err.message}`);
-    return sendError(req, reply, 500, 'internal', 'Something went wrong on our side.');
-  });
+  app.decorateRequest('user', null);
+  app.addHook('preValidation', guard(ctx));
+  app.setErrorHandler(errorHandler(ctx));
   app.setNotFoundHandler((req, reply) =>
     sendError(req, reply, 404, 'not_found', `Nothing here: ${req.url.split('?')[0]}`),
   );
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-    done(null, Object.fromEntries(new URLSearchParams(body as string))),
-  );
+  registerBodyParsers(app);
   registerRoutes(app, ctx);
   return app;
 }

@@ -1,6 +1,7 @@
 /**
  * Who is asking: the signed-in user behind the `kbw_session` cookie, looked up once per
- * request. `requireUser` and `requireAdmin` throw a clear 401/403 for handlers that need them.
+ * request. `requireUser` and `requireAdmin` throw a clear 401/403; the route guards
+ * (guards.ts) use them.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
@@ -31,14 +32,18 @@ export function currentUser(ctx: Context, req: FastifyRequest): Promise<CurrentU
   return p;
 }
 
+/** The 401 for a request that needs a session and has none. */
+export function loginRequired(): HttpError {
+  return new HttpError(
+    401,
+    'login_required',
+    'You are not logged in (or your session has ended): log in at /login and try again.',
+  );
+}
+
 export async function requireUser(ctx: Context, req: FastifyRequest): Promise<CurrentUser> {
   const current = await currentUser(ctx, req);
-  if (!current)
-    throw new HttpError(
-      401,
-      'login_required',
-      'You are not logged in (or your session has ended): log in at /login and try again.',
-    );
+  if (!current) throw loginRequired();
   return current;
 }
 

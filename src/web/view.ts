@@ -1,18 +1,11 @@
 /**
- * Small pieces the public pages share: links to articles, technologies and searches, dates,
- * change badges, sending a page with its cache policy.
+ * Small pieces the public pages share: links to technologies and searches, dates, change
+ * badges, sending a page with its cache policy (article addresses are in urls.ts).
  */
 import type { FastifyReply } from 'fastify';
 import { html, type SafeHtml } from './html.ts';
 import { page, type PageOptions } from './layout.ts';
 import type { PageCache } from './page-cache.ts';
-
-/** The site path of an article: `/kb/<number>`, or `/a/<path>` for articles without one. */
-export function articleHref(a: { kb: number | null; path: string }): string {
-  return a.kb
-    ? `/kb/${a.kb}`
-    : `/a/${a.path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/')}`;
-}
 
 /** The query text for one technology (`tech:slug`, quoted when the slug is not one word). */
 export function techQuery(slug: string): string {

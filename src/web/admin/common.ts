@@ -1,14 +1,15 @@
 /**
- * What every admin page and form shares: the admin check (anonymous visitors are sent to log
- * in, signed-in non-admins get 403), the session's CSRF token on every POST, the admin
- * navigation, and notices shown after a redirect.
+ * What every admin page and form shares: the admin navigation, one-button forms with the
+ * session's CSRF token, and notices shown after a redirect. Who may see the pages and send the
+ * forms is declared in the route table (guards.ts: anonymous visitors are sent to log in,
+ * signed-in non-admins get 403, every POST needs the session's token).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Context } from '../../context.ts';
-import { checkSessionCsrf, csrfInput } from '../csrf.ts';
-import { formBody, seeOther, sendPage, type Form } from '../form.ts';
+import { csrfInput } from '../csrf.ts';
+import { seeOther, sendPage } from '../form.ts';
+import { signedIn, signedInForm } from '../guards.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { currentUser, requireAdmin, type CurrentUser } from '../session.ts';
+import type { CurrentUser } from '../session.ts';
 
 export const ADMIN_SECTIONS = [
   ['/admin', 'Overview'],
@@ -18,30 +19,6 @@ export const ADMIN_SECTIONS = [
   ['/admin/feedback', 'Feedback'],
   ['/admin/users', 'Users'],
 ] as const;
-
-/** For GET pages: the admin, or null after redirecting an anonymous visitor to the login page. */
-export async function adminOrLogin(
-  ctx: Context,
-  req: FastifyRequest,
-  reply: FastifyReply,
-): Promise<CurrentUser | null> {
-  if (!(await currentUser(ctx, req))) {
-    seeOther(reply, `/login?next=${encodeURIComponent(req.url)}`);
-    return null;
-  }
-  return requireAdmin(ctx, req);
-}
-
-/** For POST forms: the admin (401/403 otherwise) and the form, its CSRF token checked. */
-export async function adminPost(
-  ctx: Context,
-  req: FastifyRequest,
-): Promise<{ current: CurrentUser; body: Form }> {
-  const current = await requireAdmin(ctx, req);
-  const body = formBody(req);
-  checkSessionCsrf(current, body);
-  return { current, body };
-}
 
 /** A one-button form posting to `action` with the session's CSRF token. */
 export function actionButton(
@@ -84,10 +61,10 @@ export function shortTime(iso: string | null | undefined): string {
   return iso ? iso.slice(0, 16).replace('T', ' ') : '–';
 }
 
-/** A positive whole-number route parameter, or undefined. */
+/** The route's id parameter (a positive whole number: the route's schema checked it). */
 export function idOf(req: FastifyRequest, name = 'id'): number | undefined {
-  const v = (req.params as Record<string, string>)[name];
-  return /^\d{1,9}$/.test(v ?? '') ? Number(v) : undefined;
+  const v = (req.params as Record<string, unknown>)[name];
+  return typeof v === 'number' ? v : undefined;
 }
 
-export { seeOther };
+export { seeOther, signedIn, signedInForm };

@@ -4,17 +4,8 @@ import type { Context } from '../../context.ts';
 import { listPendingFeedback, moderateFeedback } from '../../store/feedback.ts';
 import { notFound } from '../errors.ts';
 import { html, safeUrl } from '../html.ts';
-import { articleHref } from '../view.ts';
-import {
-  actionButton,
-  adminOrLogin,
-  adminPost,
-  idOf,
-  noticeFor,
-  seeOther,
-  sendAdmin,
-  shortTime,
-} from './common.ts';
+import { articlePath } from '../urls.ts';
+import { actionButton, noticeFor, seeOther, sendAdmin, shortTime, signedIn } from './common.ts';
 
 const NOTICES = {
   approved: 'The feedback is approved and shown on its article.',
@@ -23,13 +14,11 @@ const NOTICES = {
 
 export function adminFeedbackPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await adminOrLogin(ctx, req, reply);
-    if (!current) return reply;
+    const current = signedIn(req);
     const pending = await listPendingFeedback(ctx.store.db, { limit: 100 });
     const items = pending.map(
-      (f) =>
-        html`<li class="feedback-item">
-<p><a href="${articleHref({ kb: f.article_kb, path: f.article_path })}">${f.article_kb ? `KB${f.article_kb}: ` : ''}${f.article_title}</a> — ${f.name || 'anonymous'}${f.contact ? html` (${/^https?:/i.test(f.contact) ? html`<a href="${safeUrl(f.contact)}" rel="nofollow noopener">${f.contact}</a>` : f.contact})` : ''}, ${shortTime(f.created_at)}${f.user_id ? ' (signed-in user)' : ''}</p>
+      (f) => html`<li class="feedback-item">
+<p><a href="${articlePath({ kb: f.article_kb, path: f.article_path })}">${f.article_kb ? `KB${f.article_kb}: ` : ''}${f.article_title}</a> — ${f.name || 'anonymous'}${f.contact ? html` (${/^https?:/i.test(f.contact) ? html`<a href="${safeUrl(f.contact)}" rel="nofollow noopener">${f.contact}</a>` : f.contact})` : ''}, ${shortTime(f.created_at)}${f.user_id ? ' (signed-in user)' : ''}</p>
 <p class="text">${f.body}</p>
 ${actionButton(current, `/admin/feedback/${f.id}/approve`, 'Approve')} ${actionButton(current, `/admin/feedback/${f.id}/reject`, 'Reject')}
 </li>`,
@@ -43,13 +32,10 @@ ${actionButton(current, `/admin/feedback/${f.id}/approve`, 'Approve')} ${actionB
 
 export function adminModerateFeedback(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    await adminPost(ctx, req);
-    const { action } = req.params as { action: string };
-    if (action !== 'approve' && action !== 'reject') throw notFound(`admin: no feedback action "${action}"`);
-    const id = idOf(req);
+    const { id, action } = req.params as { id: number; action: 'approve' | 'reject' };
     const status = action === 'approve' ? 'approved' : 'rejected';
-    if (id === undefined || !(await moderateFeedback(ctx.store.db, id, status)))
-      throw notFound(`admin: no feedback with id ${id ?? '?'}`);
+    if (!(await moderateFeedback(ctx.store.db, id, status)))
+      throw notFound(`admin: no feedback with id ${id}`);
     return seeOther(reply, `/admin/feedback?done=${status}`);
   };
 }

@@ -6,16 +6,7 @@ import { countDigestsByStatus, listOutbox, type DigestState, type OutboxRow } fr
 import { notFound } from '../errors.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { CurrentUser } from '../session.ts';
-import {
-  actionButton,
-  adminOrLogin,
-  adminPost,
-  idOf,
-  noticeFor,
-  seeOther,
-  sendAdmin,
-  shortTime,
-} from './common.ts';
+import { actionButton, idOf, noticeFor, seeOther, sendAdmin, shortTime, signedIn } from './common.ts';
 
 const STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 const NOTICES = { retried: 'The digest is queued again; the next delivery run sends it.' };
@@ -45,8 +36,7 @@ function outboxTable(current: CurrentUser, status: DigestState | undefined, rows
 
 export function adminOutboxPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await adminOrLogin(ctx, req, reply);
-    if (!current) return reply;
+    const current = signedIn(req);
     const asked = (req.query as Record<string, unknown>).status;
     const status = (STATUSES as readonly string[]).includes(asked as string)
       ? (asked as DigestState)
@@ -63,7 +53,6 @@ ${outboxTable(current, status, rows)}`;
 
 export function adminRetryDigest(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    await adminPost(ctx, req);
     const id = idOf(req);
     if (!(await requeueFailedDigest(ctx.store.db, id ?? 0)))
       throw notFound(`admin: no failed digest with id ${id ?? '?'} (only failed digests can be retried)`);

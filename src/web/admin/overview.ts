@@ -2,7 +2,7 @@
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { html } from '../html.ts';
-import { adminOrLogin, sendAdmin } from './common.ts';
+import { sendAdmin, signedIn } from './common.ts';
 
 type Counted = { executeTakeFirstOrThrow(): Promise<{ n: number | string | bigint }> };
 
@@ -12,8 +12,7 @@ async function n(query: Counted): Promise<number> {
 
 export function adminOverviewPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await adminOrLogin(ctx, req, reply);
-    if (!current) return reply;
+    const current = signedIn(req);
     const db = ctx.store.db;
     const [articles, sources, failing, users, pending, queued, failed] = await Promise.all([
       n(

@@ -3,7 +3,7 @@ import type { RouteHandlerMethod } from 'fastify';
 import { sql } from 'kysely';
 import type { Context } from '../../context.ts';
 import { html } from '../html.ts';
-import { adminOrLogin, sendAdmin, shortTime } from './common.ts';
+import { sendAdmin, shortTime, signedIn } from './common.ts';
 import { CHART_KINDS, changesChart, type ChartKind, type DayCounts } from './chart.ts';
 
 const DAY_MS = 86_400_000;
@@ -44,8 +44,7 @@ function counts(text: string): string {
 
 export function adminScansPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await adminOrLogin(ctx, req, reply);
-    if (!current) return reply;
+    const current = signedIn(req);
     const daysParam = (req.query as Record<string, unknown>).days;
     const days =
       typeof daysParam === 'string' && /^\d{1,3}$/.test(daysParam)

@@ -5,7 +5,7 @@ import { addSource, removeSource, SourceError } from '../../scan/sources.ts';
 import { notFound } from '../errors.ts';
 import { field } from '../form.ts';
 import { html } from '../html.ts';
-import { adminPost, idOf, seeOther } from './common.ts';
+import { idOf, seeOther, signedInForm } from './common.ts';
 import { startScan } from './scan-now.ts';
 import { renderSources } from './sources.ts';
 
@@ -20,7 +20,7 @@ async function sourceById(ctx: Context, id: number | undefined) {
 
 export function adminAddSource(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const { current, body } = await adminPost(ctx, req);
+    const { current, body } = signedInForm(req);
     const values = {
       kind: field(body, 'kind', 'Kind'),
       name: field(body, 'name', 'Name').trim(),
@@ -54,7 +54,6 @@ export function adminAddSource(ctx: Context): RouteHandlerMethod {
 
 export function adminScanSource(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    await adminPost(ctx, req);
     const source = await sourceById(ctx, idOf(req));
     if (source.enabled !== 1) throw notFound(`admin: source ${source.name} is disabled`);
     const { started } = await startScan(ctx, source);
@@ -64,7 +63,6 @@ export function adminScanSource(ctx: Context): RouteHandlerMethod {
 
 export function adminRemoveSource(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    await adminPost(ctx, req);
     const source = await sourceById(ctx, idOf(req));
     if (source.enabled === 1) await removeSource(ctx, source.name);
     return seeOther(reply, '/admin/sources?done=removed');

@@ -6,7 +6,7 @@ import type { Source } from '../../store/schema.ts';
 import { csrfInput } from '../csrf.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { CurrentUser } from '../session.ts';
-import { actionButton, adminOrLogin, noticeFor, sendAdmin, shortTime } from './common.ts';
+import { actionButton, noticeFor, sendAdmin, shortTime, signedIn } from './common.ts';
 import { scanInProgress } from './scan-now.ts';
 
 export const SOURCE_NOTICES: Record<string, string> = {
@@ -86,8 +86,7 @@ ${addSourceForm(current, form)}`;
 
 export function adminSourcesPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await adminOrLogin(ctx, req, reply);
-    if (!current) return reply;
+    const current = signedIn(req);
     return renderSources(ctx, reply, current, noticeFor(req.query, SOURCE_NOTICES));
   };
 }

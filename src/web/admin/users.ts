@@ -9,13 +9,13 @@ import { field } from '../form.ts';
 import { html } from '../html.ts';
 import {
   actionButton,
-  adminOrLogin,
-  adminPost,
   idOf,
   noticeFor,
   seeOther,
   sendAdmin,
   shortTime,
+  signedIn,
+  signedInForm,
 } from './common.ts';
 
 const NOTICES = {
@@ -29,8 +29,7 @@ const on = (value: string) => html`<input type="hidden" name="on" value="${value
 
 export function adminUsersPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await adminOrLogin(ctx, req, reply);
-    if (!current) return reply;
+    const current = signedIn(req);
     const db = ctx.store.db;
     const [users, subCount] = await Promise.all([listAllUsers(db), countSubscriptionsByUser(db)]);
     const rows = users.map((u) => {
@@ -64,7 +63,7 @@ function flag(body: Record<string, string>): boolean {
 
 export function adminSetAdmin(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const { current, body } = await adminPost(ctx, req);
+    const { current, body } = signedInForm(req);
     const user = await target(ctx, idOf(req));
     const admin = flag(body);
     if (user.id === current.user.id && !admin)
@@ -76,7 +75,7 @@ export function adminSetAdmin(ctx: Context): RouteHandlerMethod {
 
 export function adminSuppressUser(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const { body } = await adminPost(ctx, req);
+    const { body } = signedInForm(req);
     const user = await target(ctx, idOf(req));
     if (flag(body)) {
       await updateUser(ctx.store.db, user.id, {

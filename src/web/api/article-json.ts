@@ -1,35 +1,25 @@
 /** The JSON shapes of articles and revisions in the API (described in openapi.ts). */
 import type { Context } from '../../context.ts';
 import { revisionsOf, technologiesOfArticle } from '../../store/article-read.ts';
+import { sourceOf } from '../../store/article-extras.ts';
 import { jsonList as list } from '../../store/codec.ts';
 import type { Article, Revision } from '../../store/schema.ts';
-import { articleUrl } from './search.ts';
-
-/** Where one revision of an article is served by the API. */
-export function revisionHref(
-  ctx: Context,
-  article: Pick<Article, 'kb' | 'path'>,
-  revisionId: number,
-): string {
-  const base = `${ctx.config.baseUrl}/api/v1/articles`;
-  return article.kb
-    ? `${base}/${article.kb}/revisions/${revisionId}`
-    : `${base}/revisions/${revisionId}?path=${encodeURIComponent(article.path)}`;
-}
+import { apiRevisionUrl, articleUrl } from '../urls.ts';
 
 export async function articleJson(ctx: Context, a: Article) {
   const db = ctx.store.db;
+  const base = ctx.config.baseUrl;
   const [revisions, technologies, source] = await Promise.all([
     revisionsOf(db, a.id),
     technologiesOfArticle(db, a.id),
-    db.selectFrom('sources').select('name').where('id', '=', a.source_id).executeTakeFirst(),
+    sourceOf(db, a.source_id),
   ]);
   return {
     kb: a.kb,
     title: a.title,
     description: a.description,
     path: a.path,
-    url: articleUrl(ctx, a),
+    url: articleUrl(base, a),
     sourceUrl: a.url,
     source: source?.name ?? null,
     products: list(a.products),
@@ -49,7 +39,7 @@ export async function articleJson(ctx: Context, a: Article) {
       seenAt: r.seen_at,
       title: r.title,
       source: r.source,
-      href: revisionHref(ctx, a, r.id),
+      href: apiRevisionUrl(base, a, r.id),
     })),
   };
 }
@@ -58,7 +48,7 @@ export function revisionJson(ctx: Context, a: Article, r: Revision, source: stri
   return {
     id: r.id,
     kb: a.kb,
-    articleUrl: articleUrl(ctx, a),
+    articleUrl: articleUrl(ctx.config.baseUrl, a),
     number: r.number,
     path: r.path,
     seenAt: r.seen_at,

@@ -5,12 +5,19 @@
  */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import type { ChangeSummary } from '../../model/article.ts';
-import { parseSummary } from '../../store/codec.ts';
-import { articleUrl } from './search.ts';
-import { enumListParam, intParam, params, timeParam } from './params.ts';
+import type { ChangeKind, ChangeSummary } from '../../model/article.ts';
+import { changesPage, type ListedChange } from '../../store/changes/list.ts';
+import { articleUrl } from '../urls.ts';
+import { kindList, utcTime } from './params.ts';
 
 export const CHANGE_KINDS = ['new', 'updated', 'metadata', 'moved', 'removed'] as const;
+
+export interface ChangesQuery {
+  since: string;
+  kind?: string;
+  limit?: number;
+  after?: number;
+}
 
 export interface ChangeBriefInput {
   id: number;
@@ -30,71 +37,41 @@ export function changeBriefJson(ctx: Context, c: ChangeBriefInput) {
     kind: c.kind,
     kb: c.kb,
     title: c.title,
-    url: articleUrl(ctx, c),
+    url: articleUrl(ctx.config.baseUrl, c),
     detectedAt: c.detectedAt,
     minor: c.minor,
     summary: c.summary,
   };
 }
 
+function changeJson(ctx: Context, c: ListedChange) {
+  return {
+    ...changeBriefJson(ctx, { ...c, kb: c.article.kb, path: c.article.path }),
+    path: c.path,
+    previousPath: c.previousPath,
+    source: c.source,
+  };
+}
+
+/** The link to the page after one that ended at change `lastId`. */
+function nextUrl(ctx: Context, since: string, kinds: ChangeKind[], limit: number, lastId: number): string {
+  const next = new URLSearchParams({ since, limit: String(limit), after: String(lastId) });
+  if (kinds.length) next.set('kind', kinds.join(','));
+  return `${ctx.config.baseUrl}/api/v1/changes?${next.toString()}`;
+}
+
 export function apiChanges(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const qs = params(req.query);
-    const since = timeParam(qs, 'since', true)!;
-    const kinds = enumListParam(qs, 'kind', CHANGE_KINDS);
-    const limit = intParam(qs, 'limit', 1, 1000, 100);
-    const after = intParam(qs, 'after', 0, Number.MAX_SAFE_INTEGER, 0);
-    let q = ctx.store.db
-      .selectFrom('changes as c')
-      .innerJoin('articles as a', 'a.id', 'c.article_id')
-      .innerJoin('sources as s', 's.id', 'c.source_id')
-      .select([
-        'c.id',
-        'c.kind',
-        'c.kb',
-        'c.title',
-        'c.path',
-        'c.previous_path',
-        'c.detected_at',
-        'c.minor',
-        'c.summary',
-        'a.kb as article_kb',
-        'a.path as article_path',
-        's.name as source',
-      ])
-      .where('c.detected_at', '>=', since)
-      .where('c.id', '>', after);
-    if (kinds.length) q = q.where('c.kind', 'in', kinds);
-    // One more row than asked says whether a next page exists.
-    const rows = await q
-      .orderBy('c.id')
-      .limit(limit + 1)
-      .execute();
-    const page = rows.slice(0, limit);
-    const next = new URLSearchParams({
-      since,
-      limit: String(limit),
-      after: String(page.at(-1)?.id ?? after),
-    });
-    if (kinds.length) next.set('kind', kinds.join(','));
+    const query = req.query as ChangesQuery;
+    const since = utcTime(query.since, 'since');
+    const kinds = kindList<ChangeKind>(query.kind);
+    const { limit = 100, after = 0 } = query;
+    const page = await changesPage(ctx.store.db, { since, kinds, afterId: after, limit });
+    const lastId = page.changes.at(-1)?.id ?? after;
     return reply.header('Cache-Control', 'public, max-age=60').send({
       since,
-      results: page.map((r) => ({
-        ...changeBriefJson(ctx, {
-          id: r.id,
-          kind: r.kind,
-          kb: r.article_kb,
-          title: r.title,
-          path: r.article_path,
-          detectedAt: r.detected_at,
-          minor: Number(r.minor) === 1,
-          summary: parseSummary(r.summary),
-        }),
-        path: r.path,
-        previousPath: r.previous_path,
-        source: r.source,
-      })),
-      next: rows.length > limit ? `${ctx.config.baseUrl}/api/v1/changes?${next.toString()}` : null,
+      results: page.changes.map((c) => changeJson(ctx, c)),
+      next: page.more ? nextUrl(ctx, since, kinds, limit, lastId) : null,
     });
   };
 }

@@ -17,7 +17,7 @@ export function apiBucket(ip: string): string {
 export function apiGuard(ctx: Context): onRequestAsyncHookHandler {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     allowAnyOrigin(reply);
-    await enforce(ctx, reply, 'API requests', [{ bucket: apiBucket(clientIp(req)), ...API_LIMIT }]);
+    await enforce(ctx, 'API requests', [{ bucket: apiBucket(clientIp(req)), ...API_LIMIT }]);
   };
 }
 

@@ -4,11 +4,12 @@
  */
 import type { FastifyReply, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
+import { sourceOf } from '../../store/article-extras.ts';
 import { findArticleByKb, findArticleByPath, revisionText } from '../../store/article-read.ts';
 import type { Article } from '../../store/schema.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
+import { pathOf } from './article.ts';
 import { revisionJson } from './article-json.ts';
-import { idParam, params, textParam } from './params.ts';
 
 async function sendRevision(
   ctx: Context,
@@ -19,11 +20,7 @@ async function sendRevision(
 ): Promise<FastifyReply> {
   const revision = await revisionText(ctx.store.db, article.id, id);
   if (!revision) throw notFound(`api: article ${label} has no revision ${id}`);
-  const source = await ctx.store.db
-    .selectFrom('sources')
-    .select('name')
-    .where('id', '=', revision.source_id)
-    .executeTakeFirst();
+  const source = await sourceOf(ctx.store.db, revision.source_id);
   // A revision never changes: clients may keep it for a day.
   return reply
     .header('Cache-Control', 'public, max-age=86400')
@@ -32,9 +29,7 @@ async function sendRevision(
 
 export function apiRevisionByKb(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const p = req.params as { kb: string; id: string };
-    const kb = idParam(p.kb, 'kb');
-    const id = idParam(p.id, 'id');
+    const { kb, id } = req.params as { kb: number; id: number };
     const article = await findArticleByKb(ctx.store.db, kb);
     if (!article) throw notFound(`api: no article KB${kb} in the archive`);
     return sendRevision(ctx, reply, article, id, `KB${kb}`);
@@ -43,13 +38,11 @@ export function apiRevisionByKb(ctx: Context): RouteHandlerMethod {
 
 export function apiRevisionByPath(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const id = idParam((req.params as { id: string }).id, 'id');
-    const path = textParam(params(req.query), 'path', 1000).trim();
-    if (!path)
-      throw badRequest(
-        'api: the path parameter is required (the article path); for a KB number use /api/v1/articles/{kb}/revisions/{id}',
-        'invalid_path',
-      );
+    const { id } = req.params as { id: number };
+    const path = pathOf(
+      req.query,
+      'api: the path parameter is required (the article path); for a KB number use /api/v1/articles/{kb}/revisions/{id}',
+    );
     const found = await findArticleByPath(ctx.store.db, path);
     if (!found) throw notFound(`api: no article at path "${path}"`);
     const { path_current: _current, ...article } = found;

@@ -4,28 +4,25 @@ import type { Context } from '../../context.ts';
 import { QueryError } from '../../query/index.ts';
 import { search } from '../../store/search/index.ts';
 import { badRequest } from '../errors.ts';
-import { enumParam, intParam, params, textParam } from './params.ts';
-
-export function articleUrl(ctx: Context, a: { kb: number | null; path: string }): string {
-  return a.kb
-    ? `${ctx.config.baseUrl}/kb/${a.kb}`
-    : `${ctx.config.baseUrl}/a/${a.path.split('/').map(encodeURIComponent).join('/')}`;
-}
+import { articleUrl } from '../urls.ts';
 
 export const SEARCH_SORTS = ['relevance', 'date'] as const;
 
+export interface SearchQuery {
+  q?: string;
+  limit?: number;
+  offset?: number;
+  sort?: (typeof SEARCH_SORTS)[number];
+}
+
 export function apiSearch(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const qs = params(req.query);
-    const q = textParam(qs, 'q', 1000);
+    const { q = '', limit = 20, offset = 0, sort = 'relevance' } = req.query as SearchQuery;
     if (!q.trim())
       throw badRequest(
         'api: the q parameter is required: a query in the kbwatch query language',
         'invalid_query',
       );
-    const limit = intParam(qs, 'limit', 1, 100, 20);
-    const offset = intParam(qs, 'offset', 0, 10_000, 0);
-    const sort = enumParam(qs, 'sort', SEARCH_SORTS, 'relevance');
     let result;
     try {
       result = await search(ctx.store, q, { limit, offset, sort });
@@ -39,7 +36,7 @@ export function apiSearch(ctx: Context): RouteHandlerMethod {
         kb: r.kb,
         title: r.title,
         path: r.path,
-        url: articleUrl(ctx, r),
+        url: articleUrl(ctx.config.baseUrl, r),
         snippet: r.snippet,
         technologies: r.technologies,
       })),

@@ -1,6 +1,6 @@
 /** Atom 1.0 (RFC 4287) documents of changes: one entry per change, ids stable per change. */
 import type { Context } from '../../context.ts';
-import { articleUrl } from '../api/search.ts';
+import { articleUrl } from '../urls.ts';
 import type { LatestChange } from './latest.ts';
 import { el, xmlDocument, type XmlElement } from './xml.ts';
 
@@ -36,7 +36,7 @@ export function changeText(c: Pick<LatestChange, 'kind' | 'summary' | 'minor' | 
 }
 
 function entry(ctx: Context, c: LatestChange): XmlElement {
-  const link = articleUrl(ctx, c);
+  const link = articleUrl(ctx.config.baseUrl, c);
   return el(
     'entry',
     {},

@@ -5,11 +5,11 @@
  * the changes a reader cares about.
  */
 import type { Context } from '../../context.ts';
-import type { ChangeSummary } from '../../model/article.ts';
 import type { Query } from '../../query/index.ts';
-import { parseSummary } from '../../store/codec.ts';
+import { technologyLabels, type TechnologyLabel } from '../../store/technology-read.ts';
+import { latestAlertable, type AlertableChange } from '../../store/changes/list.ts';
+import { chunks } from '../../store/codec.ts';
 import { search } from '../../store/search/index.ts';
-import { findTechnology } from '../../store/technologies.ts';
 import type { Technology } from '../../store/schema.ts';
 
 export interface Filter {
@@ -17,87 +17,11 @@ export interface Filter {
   query?: Query;
 }
 
-export interface TechnologyLabel {
-  slug: string;
-  name: string;
-}
+export type { TechnologyLabel };
 
-export interface LatestChange {
-  id: number;
-  kind: 'new' | 'updated';
-  articleId: number;
-  kb: number | null;
-  title: string;
-  path: string;
-  detectedAt: string;
-  minor: boolean;
-  summary: ChangeSummary | null;
+export interface LatestChange extends AlertableChange {
   technologies: TechnologyLabel[];
 }
-
-/** A technology by slug, or by name or alias (case-insensitive); undefined if unknown. */
-export async function resolveTechnology(ctx: Context, slugOrName: string): Promise<Technology | undefined> {
-  const slug = slugOrName.trim().toLowerCase();
-  if (!slug) return undefined;
-  const exact = await ctx.store.db
-    .selectFrom('technologies')
-    .selectAll()
-    .where('slug', '=', slug)
-    .executeTakeFirst();
-  return exact ?? (await findTechnology(ctx.store.db, slugOrName));
-}
-
-/** A change's stored summary (JSON text) as an object, or null. */
-/** Technology labels per article id. */
-export async function technologiesOf(
-  ctx: Context,
-  articleIds: number[],
-): Promise<Map<number, TechnologyLabel[]>> {
-  const out = new Map<number, TechnologyLabel[]>();
-  if (articleIds.length === 0) return out;
-  const rows = await ctx.store.db
-    .selectFrom('article_technologies as at')
-    .innerJoin('technologies as t', 't.id', 'at.technology_id')
-    .select(['at.article_id', 't.slug', 't.name'])
-    .where('at.article_id', 'in', [...new Set(articleIds)])
-    .orderBy('t.kind')
-    .orderBy('t.name')
-    .execute();
-  for (const r of rows) {
-    const list = out.get(r.article_id) ?? [];
-    list.push({ slug: r.slug, name: r.name });
-    out.set(r.article_id, list);
-  }
-  return out;
-}
-
-function recentChanges(ctx: Context, filter: Filter, limit: number, beforeId?: number) {
-  let q = ctx.store.db
-    .selectFrom('changes as c')
-    .innerJoin('articles as a', 'a.id', 'c.article_id')
-    .select([
-      'c.id',
-      'c.kind',
-      'c.article_id',
-      'c.title',
-      'c.detected_at',
-      'c.minor',
-      'c.summary',
-      'a.kb',
-      'a.path',
-    ])
-    .where('c.kind', 'in', ['new', 'updated']);
-  if (filter.technology) {
-    const techId = filter.technology.id;
-    q = q.where('c.article_id', 'in', (eb) =>
-      eb.selectFrom('article_technologies').select('article_id').where('technology_id', '=', techId),
-    );
-  }
-  if (beforeId !== undefined) q = q.where('c.id', '<', beforeId);
-  return q.orderBy('c.id', 'desc').limit(limit).execute();
-}
-
-type ChangeRow = Awaited<ReturnType<typeof recentChanges>>[number];
 
 const PAGE = 1000;
 const SEARCH_CHUNK = 500;
@@ -106,8 +30,7 @@ const MAX_PAGES = 5;
 /** Which of the given articles match the query. */
 async function matchingIds(ctx: Context, query: Query, ids: number[]): Promise<Set<number>> {
   const out = new Set<number>();
-  for (let i = 0; i < ids.length; i += SEARCH_CHUNK) {
-    const part = ids.slice(i, i + SEARCH_CHUNK);
+  for (const part of chunks(ids, SEARCH_CHUNK)) {
     const found = await search(ctx.store, query, {
       onlyArticleIds: part,
       limit: part.length,
@@ -119,37 +42,31 @@ async function matchingIds(ctx: Context, query: Query, ids: number[]): Promise<S
   return out;
 }
 
+/** The latest changes of the filter's technology whose articles match its query, up to `limit`. */
+async function matchingChanges(ctx: Context, filter: Filter, query: Query, limit: number) {
+  const picked: AlertableChange[] = [];
+  const technologyId = filter.technology?.id;
+  let beforeId: number | undefined;
+  for (let page = 0; page < MAX_PAGES && picked.length < limit; page++) {
+    const rows = await latestAlertable(ctx.store.db, { technologyId, beforeId, limit: PAGE });
+    if (rows.length === 0) break;
+    const matching = await matchingIds(ctx, query, [...new Set(rows.map((r) => r.articleId))]);
+    picked.push(...rows.filter((r) => matching.has(r.articleId)).slice(0, limit - picked.length));
+    beforeId = rows[rows.length - 1].id;
+  }
+  return picked;
+}
+
 /** The latest alertable changes matching the filter, newest first. */
 export async function latestChanges(ctx: Context, filter: Filter, limit: number): Promise<LatestChange[]> {
-  const picked: ChangeRow[] = [];
-  if (!filter.query) {
-    picked.push(...(await recentChanges(ctx, filter, limit)));
-  } else {
-    let beforeId: number | undefined;
-    for (let page = 0; page < MAX_PAGES && picked.length < limit; page++) {
-      const rows = await recentChanges(ctx, filter, PAGE, beforeId);
-      if (rows.length === 0) break;
-      const matching = await matchingIds(ctx, filter.query, [...new Set(rows.map((r) => r.article_id))]);
-      picked.push(...rows.filter((r) => matching.has(r.article_id)).slice(0, limit - picked.length));
-      beforeId = rows[rows.length - 1].id;
-    }
-  }
-  const techs = await technologiesOf(
-    ctx,
-    picked.map((r) => r.article_id),
+  const picked = filter.query
+    ? await matchingChanges(ctx, filter, filter.query, limit)
+    : await latestAlertable(ctx.store.db, { technologyId: filter.technology?.id, limit });
+  const techs = await technologyLabels(
+    ctx.store.db,
+    picked.map((r) => r.articleId),
   );
-  return picked.map((r) => ({
-    id: r.id,
-    kind: r.kind as 'new' | 'updated',
-    articleId: r.article_id,
-    kb: r.kb,
-    title: r.title,
-    path: r.path,
-    detectedAt: r.detected_at,
-    minor: Number(r.minor) === 1,
-    summary: parseSummary(r.summary),
-    technologies: techs.get(r.article_id) ?? [],
-  }));
+  return picked.map((c) => ({ ...c, technologies: techs.get(c.articleId) ?? [] }));
 }
 
 export interface LatestArticle {

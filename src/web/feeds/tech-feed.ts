@@ -2,7 +2,7 @@
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { notFound } from '../errors.ts';
-import { resolveTechnology } from './latest.ts';
+import { resolveTechnology } from '../../store/technology-read.ts';
 import { sendFeed } from './send.ts';
 
 export function techFeed(ctx: Context): RouteHandlerMethod {
@@ -11,7 +11,7 @@ export function techFeed(ctx: Context): RouteHandlerMethod {
     if (!file.endsWith('.atom'))
       throw notFound(`feeds: "${file}" is not a feed; technology feeds end in .atom`);
     const slug = file.slice(0, -'.atom'.length);
-    const tech = await resolveTechnology(ctx, slug);
+    const tech = await resolveTechnology(ctx.store.db, slug);
     if (!tech) throw notFound(`feeds: no technology "${slug}"`);
     const base = ctx.config.baseUrl;
     return sendFeed(

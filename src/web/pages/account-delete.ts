@@ -4,10 +4,11 @@ import type { Context } from '../../context.ts';
 import { deleteAccount } from '../../accounts/users.ts';
 import { LIMITS } from '../../accounts/validate.ts';
 import { html } from '../html.ts';
-import { checkSessionCsrf, csrfInput } from '../csrf.ts';
+import { csrfInput } from '../csrf.ts';
+import { signedIn, signedInForm } from '../guards.ts';
 import { ACCOUNT_LIMITS, enforce } from '../ratelimit.ts';
-import { currentUser, requireUser, signOut, type CurrentUser } from '../session.ts';
-import { accountError, errorBox, field, formBody, seeOther, sendPage, statusOf } from '../form.ts';
+import { signOut, type CurrentUser } from '../session.ts';
+import { accountError, errorBox, field, sendPage, statusOf } from '../form.ts';
 
 function form(reply: FastifyReply, current: CurrentUser, status: number, error?: string) {
   const body = html`<h1>Delete your account</h1>
@@ -22,21 +23,15 @@ ${current.user.password_hash ? html`<p><label for="password">Your password, to c
   return sendPage(reply, status, 'Delete your account', body, current);
 }
 
-export function deletePage(ctx: Context): RouteHandlerMethod {
-  return async (req, reply) => {
-    const current = await currentUser(ctx, req);
-    if (!current) return seeOther(reply, '/login?next=/account/delete');
-    return form(reply, current, 200);
-  };
+export function deletePage(): RouteHandlerMethod {
+  return async (req, reply) => form(reply, signedIn(req), 200);
 }
 
 export function deleteSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const body = formBody(req);
-    const current = await requireUser(ctx, req);
-    checkSessionCsrf(current, body);
+    const { current, body } = signedInForm(req);
     const password = field(body, 'password', 'Password');
-    await enforce(ctx, reply, 'attempts', [
+    await enforce(ctx, 'attempts', [
       { bucket: `delete:user:${current.user.id}`, ...ACCOUNT_LIMITS.loginPerEmail },
     ]);
     if (field(body, 'confirm', 'Confirmation') !== 'yes')

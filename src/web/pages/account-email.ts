@@ -4,10 +4,11 @@ import type { Context } from '../../context.ts';
 import { confirmEmailChange, requestEmailChange } from '../../accounts/email.ts';
 import { LIMITS } from '../../accounts/validate.ts';
 import { html } from '../html.ts';
-import { checkSessionCsrf, csrfInput } from '../csrf.ts';
+import { csrfInput } from '../csrf.ts';
+import { signedIn, signedInForm } from '../guards.ts';
 import { ACCOUNT_LIMITS, enforce } from '../ratelimit.ts';
-import { currentUser, requireUser, type CurrentUser } from '../session.ts';
-import { accountError, errorBox, field, formBody, seeOther, sendPage, statusOf } from '../form.ts';
+import { currentUser, type CurrentUser } from '../session.ts';
+import { accountError, errorBox, field, seeOther, sendPage, statusOf } from '../form.ts';
 
 function form(
   reply: FastifyReply,
@@ -27,22 +28,16 @@ ${csrfInput(current.csrf)}
   return sendPage(reply, status, 'Change your e-mail address', body, current);
 }
 
-export function emailPage(ctx: Context): RouteHandlerMethod {
-  return async (req, reply) => {
-    const current = await currentUser(ctx, req);
-    if (!current) return seeOther(reply, '/login?next=/account/email');
-    return form(reply, current, 200);
-  };
+export function emailPage(): RouteHandlerMethod {
+  return async (req, reply) => form(reply, signedIn(req), 200);
 }
 
 export function emailSubmit(ctx: Context): RouteHandlerMethod {
   return async (req: FastifyRequest, reply) => {
-    const body = formBody(req);
-    const current = await requireUser(ctx, req);
-    checkSessionCsrf(current, body);
+    const { current, body } = signedInForm(req);
     const email = field(body, 'email', 'New e-mail address');
     const password = field(body, 'password', 'Current password');
-    await enforce(ctx, reply, 'address changes', [
+    await enforce(ctx, 'address changes', [
       { bucket: `email:user:${current.user.id}`, ...ACCOUNT_LIMITS.resetPerEmail },
     ]);
     try {

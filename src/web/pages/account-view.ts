@@ -45,8 +45,7 @@ function button(csrf: string, s: SubscriptionView, action: string, label: string
 function subscriptionRows(csrf: string, subs: SubscriptionView[]): SafeHtml {
   if (subs.length === 0) return html`<p>You follow nothing yet: add a technology or a search below.</p>`;
   const rows = subs.map(
-    (s) =>
-      html`<tr>
+    (s) => html`<tr>
 <td>${s.kind === 'technology' ? html`Technology: <a href="/tech/${s.technology_slug ?? ''}">${s.technology_name ?? s.technology_slug ?? '(removed)'}</a>` : html`Search: <code>${s.query ?? ''}</code>`}</td>
 <td>${state(s)}</td>
 <td>${s.paused ? button(csrf, s, 'resume', 'Resume') : button(csrf, s, 'pause', 'Pause')} ${s.muted ? button(csrf, s, 'unmute', 'Unmute') : button(csrf, s, 'mute', 'Mute')} ${button(csrf, s, 'delete', 'Delete')}</td>

@@ -1,27 +1,21 @@
 /**
  * GET /account and the POST handlers of its forms: digest settings, add a subscription, and
- * pause/resume/mute/unmute/delete one. Each POST needs the session's CSRF token.
+ * pause/resume/mute/unmute/delete one. The route table lets only signed-in users in, each POST
+ * with the session's CSRF token; each POST counts against the user's rate limit.
  */
 import type { FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import {
-  changeSubscription,
-  subscribe,
-  SUBSCRIPTION_ACTIONS,
-  type SubscriptionAction,
-} from '../../accounts/subscriptions.ts';
+import { changeSubscription, subscribe, type SubscriptionAction } from '../../accounts/subscriptions.ts';
 import { updateSettings } from '../../accounts/users.ts';
-import { checkSessionCsrf } from '../csrf.ts';
-import { notFound } from '../errors.ts';
+import { signedIn, signedInForm } from '../guards.ts';
 import { ACCOUNT_LIMITS, enforce } from '../ratelimit.ts';
-import { currentUser, requireUser, type CurrentUser } from '../session.ts';
-import { accountError, checkbox, field, formBody, seeOther, statusOf, type Form } from '../form.ts';
+import type { CurrentUser } from '../session.ts';
+import { accountError, checkbox, field, seeOther, statusOf, type Form } from '../form.ts';
 import { NOTICES, renderAccount } from './account-view.ts';
 
 export function accountPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const current = await currentUser(ctx, req);
-    if (!current) return seeOther(reply, '/login?next=/account');
+    const current = signedIn(req);
     const done = (req.query as Record<string, unknown>).done;
     return renderAccount(ctx, reply, current, {
       notice: typeof done === 'string' ? NOTICES[done] : undefined,
@@ -29,16 +23,13 @@ export function accountPage(ctx: Context): RouteHandlerMethod {
   };
 }
 
-/** Loads the signed-in user and the form, checking the CSRF token and the per-user limit. */
+/** The signed-in user and the form, counted against the user's limit. */
 async function signedInPost(
   ctx: Context,
   req: FastifyRequest,
-  reply: Parameters<RouteHandlerMethod>[1],
 ): Promise<{ current: CurrentUser; body: Form }> {
-  const body = formBody(req);
-  const current = await requireUser(ctx, req);
-  checkSessionCsrf(current, body);
-  await enforce(ctx, reply, 'changes to your account', [
+  const { current, body } = signedInForm(req);
+  await enforce(ctx, 'changes to your account', [
     { bucket: `account:user:${current.user.id}`, ...ACCOUNT_LIMITS.accountPerUser },
   ]);
   return { current, body };
@@ -46,7 +37,7 @@ async function signedInPost(
 
 export function settingsSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const { current, body } = await signedInPost(ctx, req, reply);
+    const { current, body } = await signedInPost(ctx, req);
     const input = {
       digestHour: field(body, 'digestHour', 'Digest hour'),
       timeZone: field(body, 'timeZone', 'Time zone'),
@@ -65,7 +56,7 @@ export function settingsSubmit(ctx: Context): RouteHandlerMethod {
 
 export function subscribeSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const { current, body } = await signedInPost(ctx, req, reply);
+    const { current, body } = await signedInPost(ctx, req);
     const technology = field(body, 'technology', 'Technology');
     const query = field(body, 'query', 'Query');
     const userId = current.user.id;
@@ -88,17 +79,10 @@ export function subscribeSubmit(ctx: Context): RouteHandlerMethod {
 
 export function subscriptionActionSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const { id, action } = req.params as { id: string; action: string };
-    if (!/^\d{1,9}$/.test(id) || !SUBSCRIPTION_ACTIONS.includes(action as SubscriptionAction)) {
-      throw notFound(`No such subscription action: ${req.url.split('?')[0]}`);
-    }
-    const { current } = await signedInPost(ctx, req, reply);
+    const { id, action } = req.params as { id: number; action: SubscriptionAction };
+    const { current } = await signedInPost(ctx, req);
     try {
-      await changeSubscription(ctx, {
-        userId: current.user.id,
-        subscriptionId: Number(id),
-        action: action as SubscriptionAction,
-      });
+      await changeSubscription(ctx, { userId: current.user.id, subscriptionId: id, action });
     } catch (err) {
       const e = accountError(err);
       return renderAccount(ctx, reply, current, { status: statusOf(e), error: e.message });

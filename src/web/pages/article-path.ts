@@ -9,9 +9,9 @@ import { articleHead } from '../../store/article-extras.ts';
 import { findArticleByPath } from '../../store/article-read.ts';
 import type { Article } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
-import { articleHref, param } from '../view.ts';
+import { articlePath } from '../urls.ts';
 import { showArticle } from './article-show.ts';
-import { showDiff } from './diff.ts';
+import { showDiff, type RevisionPair } from './diff.ts';
 import { showRevision } from './revision.ts';
 
 export function articlePathPage(ctx: Context): RouteHandlerMethod {
@@ -21,15 +21,16 @@ export function articlePathPage(ctx: Context): RouteHandlerMethod {
     const found = await findArticleByPath(ctx.store.db, path);
     if (!found) throw notFound(`There is no article at ${path}`);
     const { path_current: current, ...article } = found;
-    const canonical = articleHref(article as Article);
+    const canonical = articlePath(article as Article);
     if (current === 0 || article.kb || article.path !== path) {
       const q = req.url.indexOf('?');
       return reply.redirect(q >= 0 ? canonical + req.url.slice(q) : canonical, 301);
     }
-    const revision = param(req.query, 'revision');
-    if (revision) return showRevision(ctx, req, reply, article as Article, revision);
-    if (param(req.query, 'from') || param(req.query, 'to'))
-      return showDiff(ctx, req, reply, article as Article, param(req.query, 'from'), param(req.query, 'to'));
+    const query = req.query as RevisionPair & { revision?: number };
+    if (query.revision !== undefined)
+      return showRevision(ctx, req, reply, article as Article, query.revision);
+    if (query.from !== undefined || query.to !== undefined)
+      return showDiff(ctx, req, reply, article as Article, query);
     const head = await articleHead(ctx.store.db, { id: article.id });
     if (!head) throw notFound(`There is no article at ${path}`);
     return showArticle(ctx, req, reply, head);

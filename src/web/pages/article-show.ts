@@ -17,7 +17,8 @@ import { pageCache } from '../page-cache.ts';
 import { currentUser, navUser, type CurrentUser } from '../session.ts';
 import { notFound } from '../errors.ts';
 import { etagMatches } from '../static.ts';
-import { articleHref, longDate, param } from '../view.ts';
+import { longDate, param } from '../view.ts';
+import { articleUrl } from '../urls.ts';
 import {
   articleBody,
   history,
@@ -89,7 +90,7 @@ ${feedbackSection(feedback, article.id, r.token, r.state)}`;
   return page({
     title: article.title,
     description: article.description || undefined,
-    canonical: `${ctx.config.baseUrl}${articleHref(article)}`,
+    canonical: articleUrl(ctx.config.baseUrl, article),
     body,
     user: navUser(r.current),
   });

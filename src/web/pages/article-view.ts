@@ -7,7 +7,8 @@ import type { Mention } from '../../store/article-extras.ts';
 import { jsonList as list } from '../../store/codec.ts';
 import type { Article, Source } from '../../store/schema.ts';
 import { html, raw, safeUrl, type SafeHtml } from '../html.ts';
-import { articleHref, longDate, techHref, timeTag } from '../view.ts';
+import { longDate, techHref, timeTag } from '../view.ts';
+import { articlePath, diffPath, revisionPath } from '../urls.ts';
 
 export interface RevisionRow {
   id: number;
@@ -25,16 +26,6 @@ export interface ArticleView {
   /** Technology slug → name, for linking the metadata lists. */
   techs: Map<string, string>;
   mentions: Mention[];
-}
-
-/** Where an article's revision pages live: `/kb/<n>/…` or `/a/<path>?…`. */
-export function revisionHref(a: Pick<Article, 'kb' | 'path'>, revisionId: number): string {
-  return a.kb ? `/kb/${a.kb}/revisions/${revisionId}` : `${articleHref(a)}?revision=${revisionId}`;
-}
-
-export function diffHref(a: Pick<Article, 'kb' | 'path'>, from?: number, to?: number): string {
-  const base = a.kb ? `/kb/${a.kb}/diff` : articleHref(a);
-  return from !== undefined && to !== undefined ? `${base}?from=${from}&to=${to}` : base;
 }
 
 function linked(names: string[], techs: Map<string, string>, tag = false): SafeHtml[] {
@@ -64,7 +55,7 @@ export function previouslyPublished(v: ArticleView): SafeHtml | '' {
   if (!a.kb || v.source?.kind === 'classic') return '';
   const classic = [...v.revisions].reverse().find((r) => r.source_kind === 'classic');
   return classic
-    ? html`<p class="notice">This article was previously published under <a href="${revisionHref(a, classic.id)}">Q${a.kb}</a>.</p>`
+    ? html`<p class="notice">This article was previously published under <a href="${revisionPath(a, classic.id)}">Q${a.kb}</a>.</p>`
     : '';
 }
 
@@ -100,7 +91,7 @@ function compareForm(v: ArticleView, shown: RevisionRow[]): SafeHtml | '' {
     );
   const last = shown[shown.length - 1].id;
   const before = shown[shown.length - 2].id;
-  return html`<form method="get" action="${diffHref(v.article)}" class="filters">
+  return html`<form method="get" action="${diffPath(v.article)}" class="filters">
 <div class="field"><label for="diff-from">Compare revision</label><select id="diff-from" name="from">${options(before)}</select></div>
 <div class="field"><label for="diff-to">with revision</label><select id="diff-to" name="to">${options(last)}</select></div>
 <button type="submit">Show changes</button>
@@ -116,10 +107,10 @@ export function history(v: ArticleView): SafeHtml {
   const rows = shown.map((r, k) => {
     const previous = all[first + k - 1];
     return html`<tr>
-<td><a href="${revisionHref(a, r.id)}">${r.number}</a></td>
+<td><a href="${revisionPath(a, r.id)}">${r.number}</a></td>
 <td>${timeTag(r.seen_at)}</td>
 <td>${r.source}${r.source_kind === 'classic' && a.kb ? html` (Q${a.kb})` : ''}</td>
-<td>${previous ? html`<a href="${diffHref(a, previous.id, r.id)}">changes<span class="visually-hidden"> in revision ${r.number}</span></a>` : 'first seen'}</td>
+<td>${previous ? html`<a href="${diffPath(a, previous.id, r.id)}">changes<span class="visually-hidden"> in revision ${r.number}</span></a>` : 'first seen'}</td>
 </tr>`;
   });
   return html`<section class="revisions" aria-labelledby="history"><h2 id="history">Revision history</h2>
@@ -128,7 +119,7 @@ ${
     ? html`<div class="table-wrap"><table><caption class="visually-hidden">Revisions of this article, oldest first</caption>
 <thead><tr><th scope="col">Revision</th><th scope="col">Seen</th><th scope="col">Source</th><th scope="col">Changes</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
-${older.length ? html`<p>${older.length} older revisions: ${older.map((r, k) => html`${k ? ', ' : ''}<a href="${revisionHref(a, r.id)}">${r.number}</a>`)}.</p>` : ''}
+${older.length ? html`<p>${older.length} older revisions: ${older.map((r, k) => html`${k ? ', ' : ''}<a href="${revisionPath(a, r.id)}">${r.number}</a>`)}.</p>` : ''}
 ${compareForm(v, shown)}`
     : html`<p>No revisions recorded.</p>`
 }
@@ -139,7 +130,7 @@ export function mentionedIn(v: ArticleView): SafeHtml {
   return html`<section aria-labelledby="mentioned"><h2 id="mentioned">Mentioned in</h2>
 ${
   v.mentions.length
-    ? html`<ul class="items">${v.mentions.map((m) => html`<li><a href="${articleHref(m)}">${m.title}</a>${m.kb ? html` <span class="count">KB${m.kb}</span>` : ''}</li>`)}</ul>`
+    ? html`<ul class="items">${v.mentions.map((m) => html`<li><a href="${articlePath(m)}">${m.title}</a>${m.kb ? html` <span class="count">KB${m.kb}</span>` : ''}</li>`)}</ul>`
     : html`<p>No other article in the archive mentions this one.</p>`
 }
 </section>`;

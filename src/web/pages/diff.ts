@@ -12,16 +12,14 @@ import { renderDiff } from '../diff-html.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { html } from '../html.ts';
 import { currentUser, navUser } from '../session.ts';
-import { articleHref, param, plural, sendHtml, timeTag } from '../view.ts';
+import { plural, sendHtml, timeTag } from '../view.ts';
+import { articlePath, revisionPath } from '../urls.ts';
 import { articleByKbParam, redirectToCanonical } from './article.ts';
-import { revisionHref } from './article-view.ts';
 
-function revisionId(value: string, name: string): number {
-  if (!/^\d{1,12}$/.test(value))
-    throw badRequest(
-      `${name} must be a revision id (a whole number from the revision history), got "${value}"`,
-    );
-  return Number(value);
+/** The revisions to compare (`?from=&to=`, checked by the route's schema); neither: the last two. */
+export interface RevisionPair {
+  from?: number;
+  to?: number;
 }
 
 export async function showDiff(
@@ -29,15 +27,17 @@ export async function showDiff(
   req: FastifyRequest,
   reply: FastifyReply,
   article: Article,
-  fromParam: string,
-  toParam: string,
+  pair: RevisionPair,
 ): Promise<FastifyReply> {
   const db = ctx.store.db;
   let fromId: number;
   let toId: number;
-  if (fromParam || toParam) {
-    fromId = revisionId(fromParam, 'from');
-    toId = revisionId(toParam, 'to');
+  if (pair.from !== undefined || pair.to !== undefined) {
+    if (pair.from === undefined || pair.to === undefined)
+      throw badRequest(
+        `${pair.from === undefined ? 'from' : 'to'} is required: the id of a revision to compare`,
+      );
+    [fromId, toId] = [pair.from, pair.to];
   } else {
     const [all, source] = await Promise.all([revisionsOf(db, article.id), sourceOf(db, article.source_id)]);
     if (all.length < 2)
@@ -62,9 +62,9 @@ export async function showDiff(
   const diff = renderDiff(from.text, to.text);
   const title =
     from.title === to.title ? html`${to.title}` : html`<del>${from.title}</del> <ins>${to.title}</ins>`;
-  const body = html`<p><a href="${articleHref(article)}">← ${article.title}</a></p>
+  const body = html`<p><a href="${articlePath(article)}">← ${article.title}</a></p>
 <h1>Changes in ${article.kb ? `KB${article.kb}` : 'this article'}</h1>
-<p>From revision <a href="${revisionHref(article, from.id)}">${from.number}</a> (${timeTag(from.seen_at)}) to revision <a href="${revisionHref(article, to.id)}">${to.number}</a> (${timeTag(to.seen_at)}).</p>
+<p>From revision <a href="${revisionPath(article, from.id)}">${from.number}</a> (${timeTag(from.seen_at)}) to revision <a href="${revisionPath(article, to.id)}">${to.number}</a> (${timeTag(to.seen_at)}).</p>
 <p class="legend">${diff.changed ? html`<ins>${plural(diff.wordsAdded, 'word')} added</ins> · <del>${plural(diff.wordsRemoved, 'word')} removed</del>` : 'The text of these revisions is the same; only metadata changed.'}</p>
 <h2 class="diff-title">${title}</h2>
 ${diff.html}`;
@@ -80,6 +80,6 @@ export function diffPage(ctx: Context): RouteHandlerMethod {
     const { number } = req.params as { number: string };
     const found = await articleByKbParam(ctx, number);
     if ('canonical' in found) return redirectToCanonical(reply, req.url, found.canonical);
-    return showDiff(ctx, req, reply, found.article, param(req.query, 'from'), param(req.query, 'to'));
+    return showDiff(ctx, req, reply, found.article, req.query as RevisionPair);
   };
 }

@@ -5,7 +5,8 @@ import { latestChanges, popularTechnologies, type LatestChange } from '../../sto
 import type { Technology } from '../../store/schema.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { currentUser, navUser, type CurrentUser } from '../session.ts';
-import { articleHref, changeBadge, sendHtml, sendShared, techHref, timeTag } from '../view.ts';
+import { changeBadge, sendHtml, sendShared, techHref, timeTag } from '../view.ts';
+import { articlePath } from '../urls.ts';
 import type { PageOptions } from '../layout.ts';
 import { pageCache } from '../page-cache.ts';
 import { dataVersion } from '../../store/article-extras.ts';
@@ -15,7 +16,7 @@ export function changeList(changes: LatestChange[]): SafeHtml {
     return html`<p>No new or updated articles yet. They appear here after the first scan.</p>`;
   return html`<ol class="items">${changes.map(
     (c) => html`<li>
-<a class="title" href="${articleHref(c)}">${c.title}</a>
+<a class="title" href="${articlePath(c)}">${c.title}</a>
 <p class="info">${changeBadge(c.kind, c.minor)}${c.kb ? html`KB${c.kb} · ` : ''}${timeTag(c.detectedAt)}</p>
 </li>`,
   )}</ol>`;

@@ -1,10 +1,10 @@
-/** GET/POST /login and POST /logout. */
+/** GET/POST /login and POST /logout (the route table checks their form tokens). */
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { login } from '../../accounts/sessions.ts';
 import { LIMITS } from '../../accounts/validate.ts';
 import { html } from '../html.ts';
-import { anonymousCsrfToken, checkAnonymousCsrf, checkSessionCsrf, csrfInput } from '../csrf.ts';
+import { anonymousCsrfToken, csrfInput } from '../csrf.ts';
 import { ACCOUNT_LIMITS, bucketKey, enforce } from '../ratelimit.ts';
 import { currentUser, setSessionCookie, signOut } from '../session.ts';
 import {
@@ -52,11 +52,10 @@ export function loginPage(ctx: Context): RouteHandlerMethod {
 export function loginSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const body = formBody(req);
-    checkAnonymousCsrf(ctx, req, body);
     const email = field(body, 'email', 'E-mail address');
     const password = field(body, 'password', 'Password');
     const next = localPath(field(body, 'next'));
-    await enforce(ctx, reply, 'login attempts', [
+    await enforce(ctx, 'login attempts', [
       { bucket: `login:ip:${clientIp(req)}`, ...ACCOUNT_LIMITS.loginPerIp },
       { bucket: bucketKey('login:email', email), ...ACCOUNT_LIMITS.loginPerEmail },
     ]);
@@ -77,9 +76,6 @@ export function loginSubmit(ctx: Context): RouteHandlerMethod {
 
 export function logoutSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const body = formBody(req);
-    const current = await currentUser(ctx, req);
-    if (current) checkSessionCsrf(current, body);
     await signOut(ctx, req, reply);
     return seeOther(reply, '/');
   };

@@ -7,7 +7,7 @@ import type { Context } from '../../context.ts';
 import { checkResetToken, requestReset, resetPassword } from '../../accounts/reset.ts';
 import { LIMITS } from '../../accounts/validate.ts';
 import { html } from '../html.ts';
-import { anonymousCsrfToken, checkAnonymousCsrf, csrfInput } from '../csrf.ts';
+import { anonymousCsrfToken, csrfInput } from '../csrf.ts';
 import { ACCOUNT_LIMITS, bucketKey, enforce } from '../ratelimit.ts';
 import { currentUser } from '../session.ts';
 import { accountError, clientIp, errorBox, field, formBody, sendPage, statusOf } from '../form.ts';
@@ -37,9 +37,8 @@ export function resetPage(ctx: Context): RouteHandlerMethod {
 export function resetSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const body = formBody(req);
-    checkAnonymousCsrf(ctx, req, body);
     const email = field(body, 'email', 'E-mail address');
-    await enforce(ctx, reply, 'password reset requests', [
+    await enforce(ctx, 'password reset requests', [
       { bucket: `reset:ip:${clientIp(req)}`, ...ACCOUNT_LIMITS.resetPerIp },
       { bucket: bucketKey('reset:email', email), ...ACCOUNT_LIMITS.resetPerEmail },
     ]);
@@ -108,10 +107,9 @@ export function resetConfirmPage(ctx: Context): RouteHandlerMethod {
 export function resetConfirmSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const body = formBody(req);
-    checkAnonymousCsrf(ctx, req, body);
     const token = field(body, 'token', 'Link token');
     const password = field(body, 'password', 'Password');
-    await enforce(ctx, reply, 'password changes', [
+    await enforce(ctx, 'password changes', [
       { bucket: `reset:ip:${clientIp(req)}`, ...ACCOUNT_LIMITS.resetPerIp },
     ]);
     try {

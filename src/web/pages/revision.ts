@@ -10,30 +10,26 @@ import type { Article } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
 import { html } from '../html.ts';
 import { currentUser, navUser } from '../session.ts';
-import { articleHref, sendHtml, timeTag } from '../view.ts';
+import { sendHtml, timeTag } from '../view.ts';
+import { articlePath, diffPath } from '../urls.ts';
 import { articleByKbParam, redirectToCanonical } from './article.ts';
-import { diffHref } from './article-view.ts';
 
 export async function showRevision(
   ctx: Context,
   req: FastifyRequest,
   reply: FastifyReply,
   article: Article,
-  revisionParam: string,
+  id: number,
 ): Promise<FastifyReply> {
-  const id = /^\d{1,12}$/.test(revisionParam) ? Number(revisionParam) : 0;
-  const rev = id ? await revisionText(ctx.store.db, article.id, id) : undefined;
-  if (!rev)
-    throw notFound(
-      `Article ${article.kb ? `KB${article.kb}` : article.path} has no revision "${revisionParam}"`,
-    );
+  const rev = await revisionText(ctx.store.db, article.id, id);
+  if (!rev) throw notFound(`Article ${article.kb ? `KB${article.kb}` : article.path} has no revision ${id}`);
   const [source, current, latest] = await Promise.all([
     sourceOf(ctx.store.db, rev.source_id),
     currentUser(ctx, req),
     currentRevisionId(ctx.store.db, article),
   ]);
   const classic = source?.kind === 'classic' && article.kb;
-  const body = html`<p><a href="${articleHref(article)}">← ${article.title}</a></p>
+  const body = html`<p><a href="${articlePath(article)}">← ${article.title}</a></p>
 <h1>${rev.title}</h1>
 <div class="kb-meta"><dl>
 <dt>Article ID</dt><dd>${article.kb ?? article.path}${classic ? html` (published as Q${article.kb})` : ''}</dd>
@@ -41,7 +37,7 @@ export async function showRevision(
 <dt>Seen</dt><dd>${timeTag(rev.seen_at)}</dd>
 <dt>Source</dt><dd>${source?.name ?? 'unknown'}${rev.path ? html` · ${rev.path}` : ''}</dd>
 </dl></div>
-${latest && latest !== rev.id ? html`<p><a href="${diffHref(article, rev.id, latest)}">Compare with the current revision</a></p>` : ''}
+${latest && latest !== rev.id ? html`<p><a href="${diffPath(article, rev.id, latest)}">Compare with the current revision</a></p>` : ''}
 <div class="revision-text">${rev.text}</div>`;
   return sendHtml(
     reply,
@@ -52,7 +48,7 @@ ${latest && latest !== rev.id ? html`<p><a href="${diffHref(article, rev.id, lat
 
 export function revisionPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const { number, rev } = req.params as { number: string; rev: string };
+    const { number, rev } = req.params as { number: string; rev: number };
     const found = await articleByKbParam(ctx, number);
     if ('canonical' in found) return redirectToCanonical(reply, req.url, found.canonical);
     return showRevision(ctx, req, reply, found.article, rev);

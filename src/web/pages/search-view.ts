@@ -1,13 +1,14 @@
 /** The search page's parts: the box, the results with facets and pages, the parser's message. */
 import type { Context } from '../../context.ts';
 import type { QueryError } from '../../query/index.ts';
-import { technologyNames } from '../../store/browse.ts';
+import { technologyNames } from '../../store/technology-read.ts';
 import type { SearchResponse, SearchResult } from '../../store/search/index.ts';
 import { csrfInput } from '../csrf.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { pager } from '../pager.ts';
 import type { CurrentUser } from '../session.ts';
-import { articleHref, plural, searchHref, techHref, timeTag, type SearchParams } from '../view.ts';
+import { plural, searchHref, techHref, timeTag, type SearchParams } from '../view.ts';
+import { articlePath } from '../urls.ts';
 
 export function searchBox(q: string, sort?: string): SafeHtml {
   return html`<form class="big-search" role="search" action="/search" method="get">
@@ -50,7 +51,7 @@ ${TIPS}`;
 
 function result(r: SearchResult, names: Map<string, string>): SafeHtml {
   return html`<li>
-<a class="title" href="${articleHref(r)}">${r.title}</a>
+<a class="title" href="${articlePath(r)}">${r.title}</a>
 ${r.snippet ? html`<p class="snippet">${raw(r.snippet)}</p>` : ''}
 <p class="info">${r.retired ? html`<span class="badge retired">retired</span>` : ''}${r.kb ? html`KB${r.kb} · ` : ''}updated ${timeTag(r.lastChanged)}${r.technologies.length ? ' · ' : ''}${r.technologies.slice(0, 4).map((s, i) => html`${i ? ', ' : ''}<a href="${techHref(s)}">${names.get(s) ?? s}</a>`)}</p>
 </li>`;

@@ -7,7 +7,7 @@ import type { Context } from '../../context.ts';
 import { signUp } from '../../accounts/signup.ts';
 import { LIMITS } from '../../accounts/validate.ts';
 import { html } from '../html.ts';
-import { anonymousCsrfToken, checkAnonymousCsrf, csrfInput } from '../csrf.ts';
+import { anonymousCsrfToken, csrfInput } from '../csrf.ts';
 import { ACCOUNT_LIMITS, bucketKey, enforce } from '../ratelimit.ts';
 import { currentUser } from '../session.ts';
 import { accountError, clientIp, errorBox, field, formBody, sendPage, statusOf } from '../form.ts';
@@ -40,10 +40,9 @@ export function signupPage(ctx: Context): RouteHandlerMethod {
 export function signupSubmit(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const body = formBody(req);
-    checkAnonymousCsrf(ctx, req, body);
     const email = field(body, 'email', 'E-mail address');
     const password = field(body, 'password', 'Password');
-    await enforce(ctx, reply, 'sign-up attempts', [
+    await enforce(ctx, 'sign-up attempts', [
       { bucket: `signup:ip:${clientIp(req)}`, ...ACCOUNT_LIMITS.signupPerIp },
       { bucket: bucketKey('signup:email', email), ...ACCOUNT_LIMITS.signupPerEmail },
     ]);

@@ -1,7 +1,7 @@
 /** GET /tech?q=&kind=&page= — all technologies, most articles first, searchable by name and kind. */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { listTechnologies, technologyKindCounts } from '../../store/browse.ts';
+import { listTechnologies, technologyKindCounts } from '../../store/technology-read.ts';
 import type { Technology } from '../../store/schema.ts';
 import { html } from '../html.ts';
 import { pager } from '../pager.ts';

@@ -5,12 +5,12 @@
  */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
+import { latestChanges } from '../../store/browse.ts';
 import {
   aliasesOfTechnology,
   findTechnologyByAlias,
   findTechnologyBySlug,
-  latestChanges,
-} from '../../store/browse.ts';
+} from '../../store/technology-read.ts';
 import type { Technology } from '../../store/schema.ts';
 import { notFound } from '../errors.ts';
 import { html } from '../html.ts';

@@ -2,9 +2,10 @@
  * GET/POST /unsubscribe and /mute: the links in a digest. No login; the signed token is the
  * credential, so these forms need no CSRF token. A GET only shows a page with one button (mail
  * scanners follow links); the POST acts. POST /unsubscribe also serves RFC 8058 one-click
- * requests (body `List-Unsubscribe=One-Click`, form-encoded or multipart).
+ * requests (body `List-Unsubscribe=One-Click`, form-encoded or multipart; the route table
+ * lets these two routes take a multipart body, see bodies.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { TokenError } from '../../digest/tokens.ts';
 import { checkLinkToken, muteByLink, unsubscribeAll } from '../../digest/unsubscribe.ts';
@@ -42,9 +43,7 @@ function badLink(reply: FastifyReply, err: unknown): FastifyReply {
 function confirmForm(
   action: '/unsubscribe' | '/mute',
   token: string,
-  heading: string,
-  text: string,
-  button: string,
+  { heading, text, button }: { heading: string; text: string; button: string },
 ): SafeHtml {
   return html`<h1>${heading}</h1>
 <p>${text}</p>
@@ -54,95 +53,76 @@ function confirmForm(
 </form>`;
 }
 
-export function unsubscribeRoutes(ctx: Context) {
-  return async function routes(app: FastifyInstance): Promise<void> {
-    // One-click clients may post multipart; the token is in the URL, so the body is not needed.
-    if (!app.hasContentTypeParser('multipart/form-data')) {
-      app.addContentTypeParser(
-        'multipart/form-data',
-        { parseAs: 'string', bodyLimit: 16 * 1024 },
-        (_req, _body, done) => done(null, {}),
-      );
-    }
-    if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
-      app.addContentTypeParser(
-        'application/x-www-form-urlencoded',
-        { parseAs: 'string' },
-        (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-      );
-    }
+const UNSUBSCRIBE_QUESTION = {
+  heading: 'Stop all kbwatch digests?',
+  text: 'Every subscription of this address will be paused and no further digest will be sent.',
+  button: 'Unsubscribe',
+};
+const MUTE_QUESTION = {
+  heading: 'Mute this subscription?',
+  text: 'Its articles will no longer appear in your digests. Your other subscriptions stay as they are.',
+  button: 'Mute',
+};
 
-    app.get('/unsubscribe', async (req, reply) => {
-      const token = tokenOf(req);
-      try {
-        checkLinkToken(ctx, token, 'unsubscribe');
-      } catch (err) {
-        return badLink(reply, err);
-      }
-      return send(
-        reply,
-        200,
-        'Unsubscribe',
-        confirmForm(
-          '/unsubscribe',
-          token,
-          'Stop all kbwatch digests?',
-          'Every subscription of this address will be paused and no further digest will be sent.',
-          'Unsubscribe',
-        ),
-      );
-    });
+/** GET /unsubscribe?token= — asks, with one button. */
+export function unsubscribePage(ctx: Context): RouteHandlerMethod {
+  return async (req, reply) => {
+    const token = tokenOf(req);
+    try {
+      checkLinkToken(ctx, token, 'unsubscribe');
+    } catch (err) {
+      return badLink(reply, err);
+    }
+    return send(reply, 200, 'Unsubscribe', confirmForm('/unsubscribe', token, UNSUBSCRIBE_QUESTION));
+  };
+}
 
-    app.post('/unsubscribe', async (req, reply) => {
-      try {
-        await unsubscribeAll(ctx, tokenOf(req));
-      } catch (err) {
-        return badLink(reply, err);
-      }
-      return send(
-        reply,
-        200,
-        'Unsubscribed',
-        html`<h1>You are unsubscribed</h1>
+/** POST /unsubscribe — pauses every subscription of the link's address. */
+export function unsubscribeSubmit(ctx: Context): RouteHandlerMethod {
+  return async (req, reply) => {
+    try {
+      await unsubscribeAll(ctx, tokenOf(req));
+    } catch (err) {
+      return badLink(reply, err);
+    }
+    return send(
+      reply,
+      200,
+      'Unsubscribed',
+      html`<h1>You are unsubscribed</h1>
 <p>No further digests will be sent. To follow technologies again, resume them on <a href="/account">your account page</a>.</p>`,
-      );
-    });
+    );
+  };
+}
 
-    app.get('/mute', async (req, reply) => {
-      const token = tokenOf(req);
-      try {
-        checkLinkToken(ctx, token, 'mute');
-      } catch (err) {
-        return badLink(reply, err);
-      }
-      return send(
-        reply,
-        200,
-        'Mute',
-        confirmForm(
-          '/mute',
-          token,
-          'Mute this subscription?',
-          'Its articles will no longer appear in your digests. Your other subscriptions stay as they are.',
-          'Mute',
-        ),
-      );
-    });
+/** GET /mute?token= — asks, with one button. */
+export function muteConfirmPage(ctx: Context): RouteHandlerMethod {
+  return async (req, reply) => {
+    const token = tokenOf(req);
+    try {
+      checkLinkToken(ctx, token, 'mute');
+    } catch (err) {
+      return badLink(reply, err);
+    }
+    return send(reply, 200, 'Mute', confirmForm('/mute', token, MUTE_QUESTION));
+  };
+}
 
-    app.post('/mute', async (req, reply) => {
-      let label: string;
-      try {
-        ({ label } = await muteByLink(ctx, tokenOf(req)));
-      } catch (err) {
-        return badLink(reply, err);
-      }
-      return send(
-        reply,
-        200,
-        'Muted',
-        html`<h1>Muted</h1>
+/** POST /mute — mutes the link's subscription. */
+export function muteSubmit(ctx: Context): RouteHandlerMethod {
+  return async (req, reply) => {
+    let label: string;
+    try {
+      ({ label } = await muteByLink(ctx, tokenOf(req)));
+    } catch (err) {
+      return badLink(reply, err);
+    }
+    return send(
+      reply,
+      200,
+      'Muted',
+      html`<h1>Muted</h1>
 <p>${label} no longer appears in your digests. Unmute it on <a href="/account">your account page</a>.</p>`,
-      );
-    });
+    );
   };
 }

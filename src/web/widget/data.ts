@@ -2,11 +2,11 @@
  * GET /widget/data.json?tech=&q=&count= — the latest matching articles for the script widget,
  * readable from any origin (no credentials), cacheable for five minutes, errors as JSON.
  */
-import type { RouteHandlerMethod } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { articleUrl } from '../api/search.ts';
-import { HttpError } from '../errors.ts';
+import { clientError, prepare } from '../error-handler.ts';
 import { latestArticles } from '../feeds/latest.ts';
+import { articleUrl } from '../urls.ts';
 import { allowAnyOrigin, widgetHeaders } from './headers.ts';
 import { resolveWidget, widgetMoreUrl, widgetTitle } from './params.ts';
 
@@ -25,7 +25,7 @@ export async function widgetData(ctx: Context, query: unknown): Promise<WidgetDa
     items: articles.map((a) => ({
       kb: a.kb,
       title: a.title,
-      url: articleUrl(ctx, a),
+      url: articleUrl(ctx.config.baseUrl, a),
       updated: a.lastChanged,
     })),
   };
@@ -33,16 +33,17 @@ export async function widgetData(ctx: Context, query: unknown): Promise<WidgetDa
 
 export function widgetDataRoute(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    allowAnyOrigin(reply).type('application/json; charset=utf-8');
-    try {
-      const data = await widgetData(ctx, req.query);
-      return widgetHeaders(reply).send(data);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      return reply
-        .code(err.status)
-        .header('Cache-Control', 'no-store')
-        .send({ error: { code: err.code, message: err.message } });
-    }
+    const data = await widgetData(ctx, req.query);
+    return widgetHeaders(allowAnyOrigin(reply).type('application/json; charset=utf-8')).send(data);
   };
+}
+
+/** Bad options as JSON any origin can read, never cached; anything else goes to the site's handler. */
+export function widgetDataErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = clientError(req, err);
+  if (!e) throw err;
+  return prepare(allowAnyOrigin(reply), e)
+    .type('application/json; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .send({ error: { code: e.code, message: e.message } });
 }

@@ -4,10 +4,10 @@
  * script, no cookie, its one inline style allowed by hash.
  */
 import { createHash } from 'node:crypto';
-import type { RouteHandlerMethod } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
-import { articleUrl } from '../api/search.ts';
-import { HttpError } from '../errors.ts';
+import { articleUrl } from '../urls.ts';
+import { clientError, prepare } from '../error-handler.ts';
 import { html, raw, safeUrl, type SafeHtml } from '../html.ts';
 import { latestArticles } from '../feeds/latest.ts';
 import { WIDGET_CSS } from './client.ts';
@@ -41,28 +41,31 @@ ${content}
 
 export function widgetFrame(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    reply.type('text/html; charset=utf-8').header('Content-Security-Policy', FRAME_CSP);
-    const theme: Theme = (req.query as Record<string, unknown>)?.theme === 'dark' ? 'dark' : 'light';
-    let w;
-    try {
-      w = await resolveWidget(ctx, req.query);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      const content = html`<h2>kbwatch widget</h2><p class="error" role="alert">${err.message}</p>`;
-      return reply
-        .code(err.status)
-        .header('Cache-Control', 'no-store')
-        .send(frameDocument('kbwatch widget', theme, content));
-    }
+    const w = await resolveWidget(ctx, req.query);
     const articles = await latestArticles(ctx, { technology: w.technology, query: w.query }, w.count);
     const title = widgetTitle(w);
     const items = articles.map(
       (a) =>
-        html`<li><a href="${safeUrl(articleUrl(ctx, a))}" target="_blank" rel="noopener">${a.kb ? `KB${a.kb}: ` : ''}${a.title}</a><span class="date">${a.lastChanged.slice(0, 10)}</span></li>`,
+        html`<li><a href="${safeUrl(articleUrl(ctx.config.baseUrl, a))}" target="_blank" rel="noopener">${a.kb ? `KB${a.kb}: ` : ''}${a.title}</a><span class="date">${a.lastChanged.slice(0, 10)}</span></li>`,
     );
     const content = html`<h2>${title}</h2>
 <ul>${items.length ? items : html`<li class="status">No articles yet.</li>`}</ul>
 <p class="via"><a href="${safeUrl(widgetMoreUrl(ctx, w))}" target="_blank" rel="noopener">More on kbwatch</a></p>`;
-    return widgetHeaders(reply).send(frameDocument(title, w.theme, content));
+    return widgetHeaders(
+      reply.type('text/html; charset=utf-8').header('Content-Security-Policy', FRAME_CSP),
+    ).send(frameDocument(title, w.theme, content));
   };
+}
+
+/** Bad options shown inside the frame, still framable, never cached; anything else goes to the site's handler. */
+export function widgetFrameErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const e = clientError(req, err);
+  if (!e) throw err;
+  const theme: Theme = (req.query as Record<string, unknown>)?.theme === 'dark' ? 'dark' : 'light';
+  const content = html`<h2>kbwatch widget</h2><p class="error" role="alert">${e.message}</p>`;
+  return prepare(reply, e)
+    .type('text/html; charset=utf-8')
+    .header('Content-Security-Policy', FRAME_CSP)
+    .header('Cache-Control', 'no-store')
+    .send(frameDocument('kbwatch widget', theme, content));
 }

@@ -1,9 +1,12 @@
-/** The options every widget form shares (technology, query, count, theme), read and checked once. */
+/**
+ * The options every widget form shares (technology, query, count, theme): their shapes are
+ * checked by the route's schema; here the technology and the query are resolved.
+ */
 import type { Context } from '../../context.ts';
 import { parse, QueryError, type Query } from '../../query/index.ts';
 import type { Technology } from '../../store/schema.ts';
+import { resolveTechnology } from '../../store/technology-read.ts';
 import { badRequest, HttpError } from '../errors.ts';
-import { resolveTechnology } from '../feeds/latest.ts';
 
 export const THEMES = ['light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -23,30 +26,18 @@ export interface ResolvedWidget extends WidgetOptions {
   query?: Query;
 }
 
-function text(query: Record<string, unknown>, name: string): string {
-  const v = query[name];
-  if (v === undefined) return '';
-  if (typeof v !== 'string') throw badRequest(`widget: ${name} must be given once`, `invalid_${name}`);
-  if (v.length > 500)
-    throw badRequest(`widget: ${name} is too long (at most 500 characters)`, `invalid_${name}`);
-  return v.trim();
+/** The options as the route's schema let them through (see route-schemas.ts). */
+export interface WidgetQuery {
+  tech?: string;
+  q?: string;
+  count?: number;
+  theme?: Theme;
 }
 
-/** Reads the options without touching the database; 400 for malformed values. */
+/** The options with their defaults, text trimmed. */
 export function readWidgetOptions(query: unknown): WidgetOptions {
-  const qs = (query ?? {}) as Record<string, unknown>;
-  const countText = text(qs, 'count');
-  const count = countText === '' ? DEFAULT_COUNT : Number(countText);
-  if (!/^\d+$/.test(countText || '0') || count < 1 || count > MAX_COUNT) {
-    throw badRequest(
-      `widget: count must be a whole number from 1 to ${MAX_COUNT}, got "${countText}"`,
-      'invalid_count',
-    );
-  }
-  const theme = text(qs, 'theme') || 'light';
-  if (!(THEMES as readonly string[]).includes(theme))
-    throw badRequest(`widget: theme must be light or dark, got "${theme}"`, 'invalid_theme');
-  return { tech: text(qs, 'tech'), q: text(qs, 'q'), count, theme: theme as Theme };
+  const { tech = '', q = '', count = DEFAULT_COUNT, theme = 'light' } = (query ?? {}) as WidgetQuery;
+  return { tech: tech.trim(), q: q.trim(), count, theme };
 }
 
 /** Reads the options and resolves the technology (404 if unknown) and the query (400 if malformed). */
@@ -54,7 +45,7 @@ export async function resolveWidget(ctx: Context, query: unknown): Promise<Resol
   const opts = readWidgetOptions(query);
   const out: ResolvedWidget = { ...opts };
   if (opts.tech) {
-    out.technology = await resolveTechnology(ctx, opts.tech);
+    out.technology = await resolveTechnology(ctx.store.db, opts.tech);
     if (!out.technology)
       throw new HttpError(404, 'unknown_technology', `widget: no technology "${opts.tech}"`);
   }

@@ -1,16 +1,19 @@
 /**
  * GET /webmasters — the snippet builder: a GET form (technology or query, count, theme) that
  * re-renders the page with the `<script>` and `<iframe>` snippets and a live preview (the
- * iframe variant). Works without JavaScript.
+ * iframe variant). Works without JavaScript. Options that cannot make a widget (refused by the
+ * route's schema, or an unknown technology) show the form again with the problem.
  */
-import type { RouteHandlerMethod } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { escapeHtml, html, type SafeHtml } from '../html.ts';
-import { HttpError } from '../errors.ts';
+import { technologyChoices } from '../../store/technology-read.ts';
+import { clientError } from '../error-handler.ts';
 import { currentUser, navUser } from '../session.ts';
 import { sendHtml } from '../view.ts';
 import {
   MAX_COUNT,
+  readWidgetOptions,
   resolveWidget,
   THEMES,
   widgetQueryString,
@@ -42,13 +45,7 @@ export function iframeSnippet(base: string, w: ResolvedWidget): string {
 }
 
 async function techOptions(ctx: Context): Promise<SafeHtml> {
-  const techs = await ctx.store.db
-    .selectFrom('technologies')
-    .select(['slug', 'name'])
-    .orderBy('article_count', 'desc')
-    .orderBy('name')
-    .limit(300)
-    .execute();
+  const techs = await technologyChoices(ctx.store.db, 300);
   return html`<datalist id="widget-techs">${techs.map((t) => html`<option value="${t.slug}">${t.name}</option>`)}</datalist>`;
 }
 
@@ -88,37 +85,48 @@ const INTRO = html`<h1>Latest articles on your site</h1>
 <p>Show the newest and updated knowledge-base articles about a technology, or matching a search, on your own pages.
 The widget sets no cookies, needs no account and is cached for five minutes. Choose what to show and copy one of the snippets.</p>`;
 
+async function sendBuilder(
+  ctx: Context,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  options: WidgetOptions,
+  result: SafeHtml,
+  status = 200,
+): Promise<FastifyReply> {
+  const body = html`${INTRO}${form(options, await techOptions(ctx))}${result}`;
+  reply.header('Content-Security-Policy', WEBMASTERS_CSP);
+  return sendHtml(
+    reply,
+    {
+      title: 'Widget for webmasters',
+      body,
+      user: navUser(await currentUser(ctx, req)),
+      description: 'Embed the latest knowledge-base articles on your site.',
+    },
+    { status, cache: 'public, max-age=300' },
+  );
+}
+
+const OPTIONS = ['tech', 'q', 'count', 'theme'];
+
 export function webmastersPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
-    const user = navUser(await currentUser(ctx, req));
-    const qs = (req.query ?? {}) as Record<string, unknown>;
-    const submitted = ['tech', 'q', 'count', 'theme'].some((k) => k in qs);
-    const raw = (name: string) => (typeof qs[name] === 'string' ? (qs[name] as string) : '');
-    let options: WidgetOptions = { tech: raw('tech'), q: raw('q'), count: 5, theme: 'light' };
-    let result: SafeHtml | '' = '';
-    let status = 200;
-    if (submitted) {
-      try {
-        const w = await resolveWidget(ctx, qs);
-        options = w;
-        result = snippets(ctx, w);
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        status = err.status === 404 ? 404 : 400;
-        result = html`<div class="notice error" role="alert"><p>${err.message.replace(/^widget: /, '')}</p></div>`;
-      }
-    }
-    const body = html`${INTRO}${form(options, await techOptions(ctx))}${result}`;
-    reply.header('Content-Security-Policy', WEBMASTERS_CSP);
-    return sendHtml(
-      reply,
-      {
-        title: 'Widget for webmasters',
-        body,
-        user,
-        description: 'Embed the latest knowledge-base articles on your site.',
-      },
-      { status, cache: 'public, max-age=300' },
-    );
+    const submitted = OPTIONS.some((k) => k in (req.query as object));
+    if (!submitted) return sendBuilder(ctx, req, reply, readWidgetOptions({}), html``);
+    const w = await resolveWidget(ctx, req.query);
+    return sendBuilder(ctx, req, reply, w, snippets(ctx, w));
+  };
+}
+
+/** Options that cannot make a widget: the form again, as typed, with the problem where the snippets go. */
+export function webmastersErrors(ctx: Context) {
+  return async (err: FastifyError, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const e = clientError(req, err);
+    if (!e) throw err;
+    const query = req.query as Record<string, unknown>;
+    const typed = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : '');
+    const options = { ...readWidgetOptions({}), tech: typed('tech'), q: typed('q') };
+    const notice = html`<div class="notice error" role="alert"><p>${e.message.replace(/^widget: /, '')}</p></div>`;
+    return sendBuilder(ctx, req, reply, options, notice, e.status === 404 ? 404 : 400);
   };
 }
