@@ -248,7 +248,7 @@ const ROWS: Row[] = [
     expect: [{ kind: 'attach', id: 7, keepAs: '2.0' }],
   },
   {
-    rule: 'identity: a classic text attached already is not kept twice',
+    rule: 'identity: a classic path already attached, with the text the article shows, adds no revision',
     stored: [stored(7, before)],
     aliases: [['txt/2000/Q2000.TXT', 7]],
     source: CLASSIC,

@@ -137,7 +137,7 @@ function decide(seen: Seen, scope: ClassifyScope, stored: StoredState, claims: C
   const hashes = hashesOf(article);
   const found = identify(seen, scope, stored, claims);
   if (found.match === 'attach') {
-    // The text is kept once per distinct content: a rescan of the same text adds no revision.
+    // The text is kept as a revision unless this path already leads to an article showing this text.
     const known = stored.byPath.get(article.path);
     const keep = !known || known.content_hash !== hashes.contentHash;
     return {

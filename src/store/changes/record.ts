@@ -33,6 +33,11 @@ export interface RecordedBatch {
 /** A decision that is a change, with the id of its article (known once new articles exist). */
 type Changed = Exclude<Decision, { kind: 'unchanged' | 'attach' | 'left' }> & { id: number };
 
+/** A file no stored article was: its row is inserted, not updated. */
+function isFresh(d: Decision): d is Fresh {
+  return d.kind === 'new' && d.origin === 'fresh';
+}
+
 /** The columns of `articles` that hold the file's content. */
 function articleFields(a: ParsedArticle) {
   return {
@@ -85,7 +90,7 @@ async function updateArticles(db: Db, scope: RecordScope, changed: Changed[]): P
         .set({ retired: 1, last_changed: scope.now })
         .where('id', '=', d.id)
         .execute();
-    } else if (!(d.kind === 'new' && d.origin === 'fresh')) {
+    } else if (!isFresh(d)) {
       await db
         .updateTable('articles')
         .set({
@@ -140,7 +145,7 @@ function rowsOf(scope: RecordScope, decisions: Decision[], idOf: (d: Decision) =
     } else if (d.kind === 'attach') {
       current(d);
       if (d.keepAs !== null) revisions.push(revisionRow(scope, d.articleId, d.keepAs, d.article, d.hashes));
-    } else if (d.kind === 'new' && d.origin === 'fresh') {
+    } else if (isFresh(d)) {
       current(d);
       revisions.push(revisionRow(scope, idOf(d), '1.0', d.article, d.hashes));
     } else {
@@ -170,7 +175,7 @@ async function insertRevisions(db: Db, rows: Insertable<RevisionTable>[]): Promi
 function changeOf(d: Changed): ChangeRecord {
   if (d.kind === 'removed')
     return { kind: 'removed', path: d.path, previousPath: null, kb: d.kb, title: d.title, articleId: d.id };
-  const previousPath = d.kind === 'new' && d.origin === 'fresh' ? null : (d.previousPath?.path ?? null);
+  const previousPath = isFresh(d) ? null : (d.previousPath?.path ?? null);
   const { path, kb, title } = d.article;
   return { kind: d.kind, path, previousPath, kb, title, articleId: d.id };
 }
@@ -206,7 +211,6 @@ async function insertChanges(
 /** Search index and technologies for everything whose text or metadata changed. */
 async function indexRewritten(db: Db, changed: Changed[]): Promise<void> {
   const rewritten = changed.flatMap((d) => (d.kind === 'moved' || d.kind === 'removed' ? [] : [d]));
-  const isFresh = (d: (typeof rewritten)[number]) => d.kind === 'new' && d.origin === 'fresh';
   const searchRow = (d: (typeof rewritten)[number]) => ({
     articleId: d.id,
     title: d.article.title,
@@ -229,10 +233,10 @@ export async function recordDecisions(
   scope: RecordScope,
   decisions: Decision[],
 ): Promise<RecordedBatch> {
-  const fresh = decisions.filter((d): d is Fresh => d.kind === 'new' && d.origin === 'fresh');
+  const fresh = decisions.filter(isFresh);
   const freshIds = await insertArticles(db, scope, fresh);
   const idOf = (d: Decision): number => {
-    if (!(d.kind === 'new' && d.origin === 'fresh')) return d.articleId;
+    if (!isFresh(d)) return d.articleId;
     const id = freshIds.get(d.key);
     if (id === undefined) throw new Error(`store: the new article ${d.key} was not inserted`);
     return id;
