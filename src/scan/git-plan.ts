@@ -38,7 +38,8 @@ export async function planGitScan(
   const target = await mirror.resolve(opts.ref ?? options.branch);
   if (source.cursor === target) return emptyPlan(target);
 
-  // Unknown cursor (history rewritten) or first scan: every article at the target.
+  // What changed since the cursor; on a first scan, or when history was rewritten and the cursor is
+  // unknown, every article at the target.
   const diff = source.cursor ? await mirror.diff(source.cursor, target, root).catch(() => null) : null;
   const { present, gone } = diff
     ? fromDiff(diff, root)
