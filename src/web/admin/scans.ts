@@ -72,18 +72,15 @@ function scansTable(scans: RecentScan[]): SafeHtml {
   </div>`;
 }
 
-function daysOf(query: unknown): number {
-  const param = (query as Record<string, unknown>).days;
-  return typeof param === 'string' && /^\d{1,3}$/.test(param)
-    ? Math.min(Math.max(Number(param), 7), 365)
-    : 30;
-}
-
 export function adminScansPage(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
     const current = await adminOrLogin(ctx, req, reply);
     if (!current) return reply;
-    const days = daysOf(req.query);
+    const daysParam = (req.query as Record<string, unknown>).days;
+    const days =
+      typeof daysParam === 'string' && /^\d{1,3}$/.test(daysParam)
+        ? Math.min(Math.max(Number(daysParam), 7), 365)
+        : 30;
     const [perDay, scans] = await Promise.all([changesPerDay(ctx, days), recentScans(ctx.store.db, 100)]);
     const body = html`<h2>Changes per day</h2>
       <p>
