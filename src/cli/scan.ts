@@ -1,6 +1,7 @@
 /** `kbwatch scan`: scan every source (or one), with a progress bar on a terminal. */
 import type { Command } from 'commander';
-import { scanAll, type ScanReport } from '../scan/run.ts';
+import type { ScanReport } from '../scan/report.ts';
+import { scanAll } from '../scan/run.ts';
 import { SourceError } from '../scan/sources.ts';
 import { CliError, withContext, type Cli, type Output } from './context.ts';
 

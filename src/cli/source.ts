@@ -1,6 +1,7 @@
 /** `kbwatch source add|list|remove`. */
 import type { Command } from 'commander';
-import { addSource, listSources, removeSource, SourceError, sourceOptions } from '../scan/sources.ts';
+import { addSource, listSources, removeSource, SourceError } from '../scan/sources.ts';
+import { sourceOptions } from '../store/sources.ts';
 import { resolve } from 'node:path';
 import type { Context } from '../context.ts';
 import { CliError, withContext, type Cli } from './context.ts';

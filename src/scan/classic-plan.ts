@@ -12,8 +12,7 @@ import { rawHash } from '../model/change.ts';
 import { parseClassicArticle, readClassicSource } from '../sources/classic.ts';
 import { currentPaths } from '../store/articles.ts';
 import type { Source } from '../store/schema.ts';
-import type { Seen } from './apply.ts';
-import type { ScanPlan } from './run.ts';
+import { emptyPlan, type ScanBatch, type ScanPlan, type Seen } from './plan.ts';
 
 const BATCH = 2000;
 
@@ -43,20 +42,12 @@ async function fingerprint(location: string): Promise<string> {
 
 export async function planClassicScan(ctx: Context, source: Source): Promise<ScanPlan> {
   const cursor = await fingerprint(source.location);
-  if (cursor === source.cursor)
-    return {
-      ref: cursor,
-      cursor,
-      total: 0,
-      batches: (async function* () {})(),
-      gone: () => [],
-      leaving: new Set(),
-    };
+  if (cursor === source.cursor) return emptyPlan(cursor);
   const stored = await currentPaths(ctx.store.db, source.id);
   const seenPaths = new Set<string>();
   const maxBytes = ctx.config.maxArticleBytes;
 
-  async function* batches(): AsyncIterable<{ seen: Seen[]; errors: FileError[] }> {
+  async function* batches(): AsyncIterable<ScanBatch> {
     let seen: Seen[] = [];
     let errors: FileError[] = [];
     for await (const file of readClassicSource(source.location)) {

@@ -9,11 +9,19 @@ import { GitMirror, type FileChange } from '../sources/git.ts';
 import { isArticlePath, parseMarkdownArticle } from '../sources/markdown.ts';
 import { currentPaths } from '../store/articles.ts';
 import type { Source } from '../store/schema.ts';
-import type { Seen } from './apply.ts';
-import type { ScanPlan } from './run.ts';
-import type { SourceOptions } from './sources.ts';
+import type { SourceOptions } from '../store/sources.ts';
+import { emptyPlan, type ScanBatch, type ScanPlan, type Seen } from './plan.ts';
 
 const BATCH = 250;
+
+interface ParseOptions {
+  urlTemplate: string;
+  root: string;
+  maxBytes: number;
+}
+
+/** A file to read, with the path git says it had before (a rename). */
+type Present = { path: string; previousPath?: string };
 
 export async function planGitScan(
   ctx: Context,
@@ -30,83 +38,101 @@ export async function planGitScan(
   const target = await mirror.resolve(opts.ref ?? options.branch);
   if (source.cursor === target) return emptyPlan(target);
 
-  const present: { path: string; previousPath?: string }[] = [];
-  const gone: string[] = [];
-  let changes: FileChange[] | null = null;
-  if (source.cursor) changes = await mirror.diff(source.cursor, target, root).catch(() => null); // unknown cursor (history rewritten): full scan
-  if (changes) {
-    for (const c of changes) {
-      const isNew = isArticlePath(c.path, root);
-      if (c.status === 'D') {
-        if (isNew) gone.push(c.path);
-      } else if (c.status === 'R' && c.oldPath) {
-        const wasArticle = isArticlePath(c.oldPath, root);
-        if (isNew) present.push(wasArticle ? { path: c.path, previousPath: c.oldPath } : { path: c.path });
-        if (wasArticle) gone.push(c.oldPath);
-      } else if (isNew) present.push({ path: c.path });
-    }
-  } else {
-    const listed = (await mirror.listFiles(target, root)).filter((p) => isArticlePath(p, root));
-    const seen = new Set(listed);
-    present.push(...listed.map((path) => ({ path })));
-    gone.push(...(await currentPaths(ctx.store.db, source.id)).filter((p) => !seen.has(p)));
-  }
-
+  // What changed since the cursor; on a first scan, or when history was rewritten and the cursor is
+  // unknown, every article at the target.
+  const diff = source.cursor ? await mirror.diff(source.cursor, target, root).catch(() => null) : null;
+  const { present, gone } = diff
+    ? fromDiff(diff, root)
+    : await fromListing(mirror, target, root, await currentPaths(ctx.store.db, source.id));
   const parseOptions = {
     urlTemplate: options.urlTemplate ?? '{file}',
     root,
     maxBytes: ctx.config.maxArticleBytes,
   };
-  const previous = new Map(present.map((p) => [p.path, p.previousPath]));
-  async function* batches(): AsyncIterable<{ seen: Seen[]; errors: FileError[] }> {
-    const includes = new Map<string, string | undefined>();
-    let raw = new Map<string, Buffer>();
-    let errors: FileError[] = [];
-    const take = async () => {
-      const seen: Seen[] = [];
-      for (const [path, result] of await parseBatch(mirror, target, raw, includes, parseOptions)) {
-        if ('message' in result) errors.push(result);
-        else
-          seen.push({
-            article: { ...result, rawHash: rawHash(raw.get(path)!) },
-            previousPath: previous.get(path),
-          });
-      }
-      const batch = { seen, errors };
-      raw = new Map();
-      errors = [];
-      return batch;
-    };
-    // One fetch of every missing blob the scan needs, include files too (a partial clone fetches
-    // each request in a round trip of its own), then one reader; batches are cut from its stream.
-    if (present.length > 0) {
-      const includeFiles = (await mirror.listFiles(target, '')).filter(
-        (p) => p.endsWith('.md') && p.split('/').includes('includes'),
-      );
-      await mirror.prefetch(target, [...present.map((p) => p.path), ...includeFiles]);
-    }
-    for await (const blob of mirror.readBlobs(
-      target,
-      present.map((p) => p.path),
-    )) {
-      if ('error' in blob) errors.push({ path: blob.path, message: blob.error });
-      else raw.set(blob.path, blob.data);
-      if (raw.size + errors.length >= BATCH) yield await take();
-    }
-    if (raw.size + errors.length > 0) yield await take();
-  }
   // A KB number may leave a deleted file for a new one (a move git does not see). The source of a
   // rename is not such a path: the rename's target claims it.
   const renamedAway = new Set(present.map((p) => p.previousPath).filter((p): p is string => p !== undefined));
-  const leaving = new Set(gone.filter((p) => !renamedAway.has(p)));
   return {
     ref: target,
     cursor: target,
     total: present.length,
-    batches: batches(),
+    batches: readBatches(mirror, target, present, parseOptions),
     gone: () => gone,
-    leaving,
+    leaving: new Set(gone.filter((p) => !renamedAway.has(p))),
   };
+}
+
+/** What git's diff between the cursor and the target says is there and gone. */
+function fromDiff(changes: FileChange[], root: string): { present: Present[]; gone: string[] } {
+  const present: Present[] = [];
+  const gone: string[] = [];
+  for (const c of changes) {
+    const isNew = isArticlePath(c.path, root);
+    if (c.status === 'D') {
+      if (isNew) gone.push(c.path);
+    } else if (c.status === 'R' && c.oldPath) {
+      const wasArticle = isArticlePath(c.oldPath, root);
+      if (isNew) present.push(wasArticle ? { path: c.path, previousPath: c.oldPath } : { path: c.path });
+      if (wasArticle) gone.push(c.oldPath);
+    } else if (isNew) present.push({ path: c.path });
+  }
+  return { present, gone };
+}
+
+/** Every article at the target; what is stored but no longer listed is gone. */
+async function fromListing(
+  mirror: GitMirror,
+  target: string,
+  root: string,
+  stored: string[],
+): Promise<{ present: Present[]; gone: string[] }> {
+  const listed = (await mirror.listFiles(target, root)).filter((p) => isArticlePath(p, root));
+  const seen = new Set(listed);
+  return { present: listed.map((path) => ({ path })), gone: stored.filter((p) => !seen.has(p)) };
+}
+
+/**
+ * One fetch of every missing blob the scan needs, include files too (a partial clone fetches
+ * each request in a round trip of its own), then one reader; batches are cut from its stream.
+ */
+async function* readBatches(
+  mirror: GitMirror,
+  target: string,
+  present: Present[],
+  options: ParseOptions,
+): AsyncIterable<ScanBatch> {
+  const previous = new Map(present.map((p) => [p.path, p.previousPath]));
+  const includes = new Map<string, string | undefined>();
+  let raw = new Map<string, Buffer>();
+  let errors: FileError[] = [];
+  const take = async (): Promise<ScanBatch> => {
+    const seen: Seen[] = [];
+    for (const [path, result] of await parseBatch(mirror, target, raw, includes, options)) {
+      const bytes = raw.get(path);
+      if ('message' in result) errors.push(result);
+      else if (bytes)
+        seen.push({ article: { ...result, rawHash: rawHash(bytes) }, previousPath: previous.get(path) });
+    }
+    const batch = { seen, errors };
+    raw = new Map();
+    errors = [];
+    return batch;
+  };
+  if (present.length > 0) {
+    const includeFiles = (await mirror.listFiles(target, '')).filter(
+      (p) => p.endsWith('.md') && p.split('/').includes('includes'),
+    );
+    await mirror.prefetch(target, [...present.map((p) => p.path), ...includeFiles]);
+  }
+  for await (const blob of mirror.readBlobs(
+    target,
+    present.map((p) => p.path),
+  )) {
+    if ('error' in blob) errors.push({ path: blob.path, message: blob.error });
+    else raw.set(blob.path, blob.data);
+    if (raw.size + errors.length >= BATCH) yield await take();
+  }
+  if (raw.size + errors.length > 0) yield await take();
 }
 
 /**
@@ -118,7 +144,7 @@ async function parseBatch(
   commit: string,
   raw: Map<string, Buffer>,
   cache: Map<string, string | undefined>,
-  options: { urlTemplate: string; root: string; maxBytes: number },
+  options: ParseOptions,
 ): Promise<Map<string, ParsedArticle | FileError>> {
   const out = new Map<string, ParsedArticle | FileError>();
   let pending = [...raw.keys()];
@@ -148,15 +174,4 @@ async function parseBatch(
     pending = retry;
   }
   return out;
-}
-
-function emptyPlan(ref: string): ScanPlan {
-  return {
-    ref,
-    cursor: ref,
-    total: 0,
-    batches: (async function* () {})(),
-    gone: () => [],
-    leaving: new Set(),
-  };
 }

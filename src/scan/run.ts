@@ -1,184 +1,88 @@
 /**
- * The scan of one source, top to bottom: fetch → list what changed → read and parse →
- * apply in batches → advance the cursor with the last batch. A source that fails records
- * its error and changes nothing; a file that fails records its error and is skipped.
+ * The scan of one source, top to bottom: take the source's scan lock → plan (fetch, list what
+ * changed) → read and parse → apply in batches → advance the cursor with the last batch. A
+ * source that fails records its error and changes nothing; a file that fails records its error
+ * and is skipped. The command line, the scheduler and the admin page all start scans here.
  */
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import type { Context } from '../context.ts';
-import type { SourceError as FileError } from '../model/article.ts';
+import { LockBusyError, withScanLock } from '../store/locks.ts';
+import { refreshPlannerStatistics } from '../store/scans.ts';
 import type { Source } from '../store/schema.ts';
+import { setSourceCursor, sourceKinds, sourceOptions } from '../store/sources.ts';
 import { refreshTechnologyCounts } from '../store/technologies.ts';
-import { applyGone, applySeen, type BatchContext, type ChangeRecord, type Seen } from './apply.ts';
-import { JobBusyError, withJobLock } from '../jobs/lock.ts';
-import { listSources, findSource, sourceOptions } from './sources.ts';
+import { applyGone, applySeen, type BatchScope } from './apply.ts';
 import { planGitScan } from './git-plan.ts';
-
-export interface ScanCounts {
-  new: number;
-  updated: number;
-  metadata: number;
-  moved: number;
-  removed: number;
-  unchanged: number;
-  errors: number;
-}
-
-export interface ScanReport {
-  name: string;
-  ref: string | null;
-  /** `busy`: another process is scanning this source; nothing was done. */
-  status: 'ok' | 'failed' | 'up-to-date' | 'busy';
-  counts: ScanCounts;
-  changes: ChangeRecord[];
-  errors: FileError[];
-  durationMs: number;
-}
+import type { ScanPlan } from './plan.ts';
+import {
+  emptyReport,
+  failRun,
+  finishRun,
+  recordFileErrors,
+  startRun,
+  tally,
+  type ScanCounts,
+  type ScanReport,
+  type ScanRun,
+} from './report.ts';
+import { findSource, listSources } from './sources.ts';
 
 export interface ScanOptions {
   source?: string;
   ref?: string;
   onProgress?: (source: string, done: number, total: number) => void;
-  batchSize?: number;
+  /** Called once the scan holds the source's lock, before it starts. */
+  onLocked?: () => void;
 }
 
-/**
- * What a source adapter plans for one scan: the target ref, the files seen (parsed lazily in
- * batches) and the paths gone. `seen` yields batches so memory stays flat on big sources.
- */
-export interface ScanPlan {
-  ref: string | null;
-  cursor: string | null;
-  total: number;
-  batches: AsyncIterable<{ seen: Seen[]; errors: FileError[] }>;
-  /** Paths deleted or renamed away; resolved after every file is read for full scans. */
-  gone(): string[];
-  leaving: Set<string>;
-}
-
-const emptyCounts = (): ScanCounts => ({
-  new: 0,
-  updated: 0,
-  metadata: 0,
-  moved: 0,
-  removed: 0,
-  unchanged: 0,
-  errors: 0,
-});
-
+/** Scans every enabled source (or the one named), one after the other. */
 export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanReport[]> {
   const sources = opts.source
     ? [await findSource(ctx, opts.source)]
     : (await listSources(ctx)).filter((s) => s.enabled === 1);
   const reports: ScanReport[] = [];
-  for (const source of sources) {
-    try {
-      reports.push(await withJobLock(ctx, `scan-source-${source.id}`, () => scanSource(ctx, source, opts)));
-    } catch (err) {
-      if (!(err instanceof JobBusyError)) throw err;
-      ctx.log.info(`scan: ${source.name}: skipped, ${err.message}`);
-      reports.push({
-        name: source.name,
-        ref: null,
-        status: 'busy',
-        counts: emptyCounts(),
-        changes: [],
-        errors: [],
-        durationMs: 0,
-      });
-    }
-  }
+  for (const source of sources) reports.push(await scanWithLock(ctx, source, opts));
   return reports;
 }
 
-export async function scanSource(ctx: Context, source: Source, opts: ScanOptions = {}): Promise<ScanReport> {
-  const started = Date.now();
-  const db = ctx.store.db;
-  const now = ctx.now().toISOString();
-  const report: ScanReport = {
-    name: source.name,
-    ref: null,
-    status: 'ok',
-    counts: emptyCounts(),
-    changes: [],
-    errors: [],
-    durationMs: 0,
-  };
-  // A scan left `running` by a killed process is over; its committed batches stay and the cursor did not move.
-  await db
-    .updateTable('scans')
-    .set({ status: 'failed', message: 'interrupted', finished_at: now })
-    .where('source_id', '=', source.id)
-    .where('status', '=', 'running')
-    .execute();
-  const scan = await db
-    .insertInto('scans')
-    .values({
-      source_id: source.id,
-      started_at: now,
-      status: 'running',
-      from_ref: source.cursor,
-      counts: '{}',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+/** Scans a source under its scan lock; a source another scan holds reports `busy` and is left alone. */
+export async function scanWithLock(
+  ctx: Context,
+  source: Source,
+  opts: ScanOptions = {},
+): Promise<ScanReport> {
+  try {
+    return await withScanLock(ctx.store, source.id, () => {
+      opts.onLocked?.();
+      return scanSource(ctx, source, opts);
+    });
+  } catch (err) {
+    if (!(err instanceof LockBusyError)) throw err;
+    ctx.log.info(`scan: ${source.name}: skipped, ${err.message}`);
+    return emptyReport(source, 'busy');
+  }
+}
 
+async function scanSource(ctx: Context, source: Source, opts: ScanOptions): Promise<ScanReport> {
+  const run = await startRun(ctx, source);
   let plan: ScanPlan;
   try {
     plan = await makePlan(ctx, source, opts.ref);
   } catch (err) {
-    return failSource(ctx, source, scan.id, report, err, started);
+    return failRun(ctx, run, err);
   }
-  report.ref = plan.ref;
+  run.report.ref = plan.ref;
   if (plan.cursor !== null && plan.cursor === source.cursor) {
-    report.status = 'up-to-date';
-    await finish(ctx, source, scan.id, report, plan.cursor, started);
-    return report;
+    run.report.status = 'up-to-date';
+    return finishRun(ctx, run, plan.cursor);
   }
-
-  const bctx: BatchContext = {
-    sourceId: source.id,
-    sourceRank: await sourceRanks(ctx),
-    scanId: scan.id,
-    ref: plan.ref,
-    now,
-    leaving: plan.leaving,
-  };
-  let done = 0;
   try {
-    for await (const batch of plan.batches) {
-      await recordErrors(ctx, source, scan.id, report, batch.errors);
-      const result = await db
-        .transaction()
-        .execute((trx) => applySeen(trx, bctx, batch.seen))
-        .catch((err: unknown) => {
-          const first = batch.seen[0]?.article.path ?? '-';
-          throw new Error(
-            `store: unable to apply ${batch.seen.length} articles from ${first}: ${err instanceof Error ? err.message : String(err)}`,
-            { cause: err },
-          );
-        });
-      tally(report, result.changes, result.unchanged);
-      done += batch.seen.length + batch.errors.length;
-      opts.onProgress?.(source.name, done, plan.total);
-    }
-    const gone = plan.gone();
-    // The last write moves the cursor together with the removals: a crash before it repeats the scan.
-    await db.transaction().execute(async (trx) => {
-      const removed = await applyGone(trx, bctx, gone);
-      tally(report, removed, 0);
-      await trx.updateTable('sources').set({ cursor: plan.cursor }).where('id', '=', source.id).execute();
-    });
+    await applyPlan(ctx, run, plan, opts);
   } catch (err) {
-    return failSource(ctx, source, scan.id, report, err, started);
+    return failRun(ctx, run, err);
   }
-  const written = report.counts.new + report.counts.removed + report.counts.updated + report.counts.metadata;
-  if (written > 0) await refreshTechnologyCounts(db);
-  // After a bulk load the query planner needs fresh statistics (PostgreSQL otherwise plans on guesses).
-  if (written >= 1000)
-    await sql.raw(ctx.store.dialect === 'postgres' ? 'ANALYZE' : 'PRAGMA optimize').execute(db);
-  await finish(ctx, source, scan.id, report, plan.cursor, started);
-  return report;
+  await afterWrites(ctx, run.report.counts);
+  return finishRun(ctx, run, plan.cursor);
 }
 
 async function makePlan(ctx: Context, source: Source, ref: string | undefined): Promise<ScanPlan> {
@@ -193,107 +97,47 @@ async function makePlan(ctx: Context, source: Source, ref: string | undefined): 
   return planClassicScan(ctx, source);
 }
 
-async function sourceRanks(ctx: Context): Promise<Map<number, number>> {
-  const rows = await ctx.store.db.selectFrom('sources').select(['id', 'kind']).execute();
-  return new Map(rows.map((r) => [r.id, r.kind === 'git' ? 0 : 1]));
+/** Every batch in its own transaction; the last one retires what is gone and moves the cursor. */
+async function applyPlan(ctx: Context, run: ScanRun, plan: ScanPlan, opts: ScanOptions): Promise<void> {
+  const db = ctx.store.db;
+  // Lower ranks win when one KB number is in two sources: git over classic.
+  const ranks = new Map([...(await sourceKinds(db))].map(([id, kind]) => [id, kind === 'git' ? 0 : 1]));
+  const scope: BatchScope = {
+    sourceId: run.source.id,
+    sourceRank: ranks,
+    scanId: run.scanId,
+    ref: plan.ref,
+    now: run.now,
+    leaving: plan.leaving,
+  };
+  let done = 0;
+  for await (const batch of plan.batches) {
+    await recordFileErrors(ctx, run, batch.errors);
+    const result = await db
+      .transaction()
+      .execute((trx) => applySeen(trx, scope, batch.seen))
+      .catch((err: unknown) => {
+        const first = batch.seen[0]?.article.path ?? '-';
+        const why = err instanceof Error ? err.message : String(err);
+        throw new Error(`store: unable to apply ${batch.seen.length} articles from ${first}: ${why}`, {
+          cause: err,
+        });
+      });
+    tally(run.report, result.changes, result.unchanged);
+    done += batch.seen.length + batch.errors.length;
+    opts.onProgress?.(run.source.name, done, plan.total);
+  }
+  const gone = plan.gone();
+  // The last write moves the cursor together with the removals: a crash before it repeats the scan.
+  await db.transaction().execute(async (trx) => {
+    tally(run.report, await applyGone(trx, scope, gone), 0);
+    await setSourceCursor(trx, run.source.id, plan.cursor);
+  });
 }
 
-function tally(report: ScanReport, changes: ChangeRecord[], unchanged: number): void {
-  for (const c of changes) report.counts[c.kind]++;
-  report.counts.unchanged += unchanged;
-  report.changes.push(...changes);
-}
-
-async function recordErrors(
-  ctx: Context,
-  source: Source,
-  scanId: number,
-  report: ScanReport,
-  errors: FileError[],
-): Promise<void> {
-  if (errors.length === 0) return;
-  report.errors.push(...errors);
-  report.counts.errors += errors.length;
-  const at = ctx.now().toISOString();
-  await ctx.store.db
-    .insertInto('scan_errors')
-    .values(
-      errors.map((e) => ({
-        scan_id: scanId,
-        source_id: source.id,
-        path: e.path,
-        message: e.message.slice(0, 2000),
-        at,
-      })),
-    )
-    .execute();
-  for (const e of errors) ctx.log.warn(`scan: ${source.name}: ${e.path}: ${e.message}`);
-}
-
-async function failSource(
-  ctx: Context,
-  source: Source,
-  scanId: number,
-  report: ScanReport,
-  err: unknown,
-  started: number,
-): Promise<ScanReport> {
-  const message = err instanceof Error ? err.message : String(err);
-  ctx.log.error(`scan: ${source.name} failed: ${message}`);
-  report.status = 'failed';
-  report.errors.push({ path: '', message });
-  report.counts.errors++;
-  report.durationMs = Date.now() - started;
-  const at = ctx.now().toISOString();
-  await ctx.store.db
-    .insertInto('scan_errors')
-    .values({ scan_id: scanId, source_id: source.id, path: '', message: message.slice(0, 2000), at })
-    .execute();
-  await ctx.store.db
-    .updateTable('scans')
-    .set({
-      status: 'failed',
-      finished_at: at,
-      counts: JSON.stringify(report.counts),
-      message: message.slice(0, 2000),
-    })
-    .where('id', '=', scanId)
-    .execute();
-  await ctx.store.db
-    .updateTable('sources')
-    .set((eb) => ({
-      last_scan_at: at,
-      last_error: message.slice(0, 2000),
-      error_count: eb('error_count', '+', 1),
-    }))
-    .where('id', '=', source.id)
-    .execute();
-  return report;
-}
-
-async function finish(
-  ctx: Context,
-  source: Source,
-  scanId: number,
-  report: ScanReport,
-  cursor: string | null,
-  started: number,
-): Promise<void> {
-  const at = ctx.now().toISOString();
-  report.durationMs = Date.now() - started;
-  await ctx.store.db
-    .updateTable('scans')
-    .set({ status: 'ok', finished_at: at, to_ref: cursor, counts: JSON.stringify(report.counts) })
-    .where('id', '=', scanId)
-    .execute();
-  await ctx.store.db
-    .updateTable('sources')
-    .set({ last_scan_at: at, last_success_at: at, last_error: null, error_count: 0 })
-    .where('id', '=', source.id)
-    .execute();
-  ctx.log.info(
-    `scan: ${source.name}: ${report.status} at ${report.ref ?? '-'}: ${Object.entries(report.counts)
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')} in ${report.durationMs} ms`,
-  );
+/** Technology counts follow the articles; a bulk load also refreshes the planner's statistics. */
+async function afterWrites(ctx: Context, counts: ScanCounts): Promise<void> {
+  const written = counts.new + counts.removed + counts.updated + counts.metadata;
+  if (written > 0) await refreshTechnologyCounts(ctx.store.db);
+  if (written >= 1000) await refreshPlannerStatistics(ctx.store.db);
 }

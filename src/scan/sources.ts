@@ -1,14 +1,16 @@
-/** Source records: add, list, remove, and the defaults of a fresh database. */
+/**
+ * Sources as the program manages them: add (with the rules a name and a location follow), list,
+ * find, remove, and the defaults of a fresh database. The rows live in store/sources.ts.
+ */
 import type { Context } from '../context.ts';
 import type { Source } from '../store/schema.ts';
-
-export interface SourceOptions {
-  /** Folder inside a git repository that holds the articles (`support/`), '' for all. */
-  path?: string;
-  branch?: string;
-  /** Public URL template: `learn-support`, `learn-office`, or a string with {path} / {file}. */
-  urlTemplate?: string;
-}
+import {
+  findSourceByName,
+  insertSource,
+  listSources as listSourceRows,
+  retireSource,
+  type SourceOptions,
+} from '../store/sources.ts';
 
 export interface NewSourceInput {
   kind: 'git' | 'classic';
@@ -17,7 +19,7 @@ export interface NewSourceInput {
   options?: SourceOptions;
 }
 
-export const DEFAULT_SOURCES: NewSourceInput[] = [
+export const DEFAULT_SOURCES: (NewSourceInput & { name: string })[] = [
   {
     kind: 'git',
     name: 'support-articles',
@@ -57,30 +59,20 @@ export async function addSource(ctx: Context, input: NewSourceInput): Promise<So
   const name = input.name ?? defaultName(input);
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(name))
     throw new SourceError(`source: name "${name}" must be 1-64 letters, digits, '.', '_' or '-'`);
-  const existing = await ctx.store.db
-    .selectFrom('sources')
-    .select('id')
-    .where('name', '=', name)
-    .executeTakeFirst();
-  if (existing) throw new SourceError(`source: a source named "${name}" already exists`);
+  if (await findSourceByName(ctx.store.db, name))
+    throw new SourceError(`source: a source named "${name}" already exists`);
   const options: SourceOptions = { ...input.options };
   if (input.kind === 'git') {
     options.path = normalizeRoot(options.path ?? '');
     options.urlTemplate ??= options.path === 'support/' ? 'learn-support' : '{file}';
   }
-  return ctx.store.db
-    .insertInto('sources')
-    .values({
-      name,
-      kind: input.kind,
-      location: input.location,
-      options: JSON.stringify(options),
-      created_at: ctx.now().toISOString(),
-      enabled: 1,
-      error_count: 0,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return insertSource(ctx.store.db, {
+    name,
+    kind: input.kind,
+    location: input.location,
+    options,
+    createdAt: ctx.now().toISOString(),
+  });
 }
 
 export function normalizeRoot(path: string): string {
@@ -88,20 +80,12 @@ export function normalizeRoot(path: string): string {
   return p ? `${p}/` : '';
 }
 
-export function sourceOptions(source: Source): SourceOptions {
-  return JSON.parse(source.options) as SourceOptions;
-}
-
 export async function listSources(ctx: Context): Promise<Source[]> {
-  return ctx.store.db.selectFrom('sources').selectAll().orderBy('id').execute();
+  return listSourceRows(ctx.store.db);
 }
 
 export async function findSource(ctx: Context, name: string): Promise<Source> {
-  const source = await ctx.store.db
-    .selectFrom('sources')
-    .selectAll()
-    .where('name', '=', name)
-    .executeTakeFirst();
+  const source = await findSourceByName(ctx.store.db, name);
   if (!source) throw new SourceError(`source: no source named "${name}"`);
   return source;
 }
@@ -111,24 +95,11 @@ export async function findSource(ctx: Context, name: string): Promise<Source> {
  * the source row is disabled and renamed out of the way rather than deleted.
  */
 export async function removeSource(ctx: Context, name: string): Promise<void> {
-  const source = await findSource(ctx, name);
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('articles').set({ retired: 1 }).where('source_id', '=', source.id).execute();
-    await trx
-      .updateTable('sources')
-      .set({ enabled: 0, name: `${source.name}~removed-${source.id}` })
-      .where('id', '=', source.id)
-      .execute();
-  });
+  await retireSource(ctx.store.db, await findSource(ctx, name));
 }
 
 export async function addDefaultSources(ctx: Context): Promise<void> {
   for (const input of DEFAULT_SOURCES) {
-    const exists = await ctx.store.db
-      .selectFrom('sources')
-      .select('id')
-      .where('name', '=', input.name!)
-      .executeTakeFirst();
-    if (!exists) await addSource(ctx, input);
+    if (!(await findSourceByName(ctx.store.db, input.name))) await addSource(ctx, input);
   }
 }

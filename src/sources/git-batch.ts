@@ -17,6 +17,54 @@ export interface BatchOptions {
 
 const FOUND = /^([0-9a-f]{40,64}) ([a-z]+) (\d+)$/;
 
+/** A `git cat-file --batch` process, with what it wrote on stderr and how it ended. */
+function startCatFile(cwd: string) {
+  const child = spawnGit(['cat-file', '--batch', '--buffer'], cwd);
+  const state = { stderr: '', spawnError: '' };
+  child.stderr.on('data', (c: Buffer) => {
+    if (state.stderr.length < 16384) state.stderr += c.toString('utf8');
+  });
+  child.stdin.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => {
+    child.on('close', () => resolve());
+    child.on('error', (err) => {
+      state.spawnError = `could not run git: ${err.message}`;
+      resolve();
+    });
+  });
+  /** The answer for a path git could not give: git's message, once the process has ended. */
+  const failed = async (path: string): Promise<BlobResult> => {
+    await closed;
+    return {
+      path,
+      error: `git source: reading ${path} failed: ${state.spawnError || stderrSummary(state.stderr)}`,
+    };
+  };
+  return { child, state, failed };
+}
+
+/** Reads the answer for one requested path: its header, then its body (or skips it). */
+async function readAnswer(
+  reader: StreamReader,
+  commit: string,
+  path: string,
+  maxBlob: number,
+  failed: (path: string) => Promise<BlobResult>,
+): Promise<BlobResult> {
+  const header = await reader.readLine();
+  if (header === null) return failed(path);
+  const m = FOUND.exec(header.toString('utf8'));
+  if (!m) return { path, error: `git source: ${path} not found in ${commit}` };
+  const size = Number(m[3]);
+  if (m[2] !== 'blob' || size > maxBlob) {
+    if (!(await reader.skip(size + 1))) return failed(path);
+    if (m[2] !== 'blob') return { path, error: `git source: ${path} is a ${m[2]}, not a file` };
+    return { path, error: `git source: ${path} is ${size} bytes, larger than the limit of ${maxBlob}` };
+  }
+  const body = await reader.readExact(size + 1);
+  return body === null ? failed(path) : { path, data: body.subarray(0, size) };
+}
+
 /**
  * Reads `<commit>:<path>` for every path, in order. Paths that cannot be requested (newline
  * in the name), are missing, are not files or are too large come back as `{path, error}`.
@@ -28,67 +76,23 @@ export async function* catFileBlobs(
   opts: BatchOptions,
 ): AsyncGenerator<BlobResult> {
   const maxBlob = opts.maxBlobBytes ?? 64 * 1024 * 1024;
-  const askable = paths.map((p) => !/[\n\r]/.test(p));
-  const child = spawnGit(['cat-file', '--batch', '--buffer'], opts.cwd);
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    if (stderr.length < 16384) stderr += c.toString('utf8');
-  });
-  child.stdin.on('error', () => undefined);
-  let spawnError = '';
-  const closed = new Promise<void>((resolve) => {
-    child.on('close', () => resolve());
-    child.on('error', (err) => {
-      spawnError = `could not run git: ${err.message}`;
-      resolve();
-    });
-  });
-  const failed = async (path: string): Promise<BlobResult> => {
-    await closed;
-    return { path, error: `git source: reading ${path} failed: ${spawnError || stderrSummary(stderr)}` };
-  };
+  const askable = (p: string) => !/[\n\r]/.test(p);
+  const { child, state, failed } = startCatFile(opts.cwd);
   void writeRequests(
     child.stdin,
-    paths.filter((_, i) => askable[i]).map((p) => `${commit}:${p}\n`),
+    paths.filter(askable).map((p) => `${commit}:${p}\n`),
   );
-
   const reader = new StreamReader(child.stdout, {
     timeoutMs: opts.idleTimeoutMs,
     onIdle: () => {
-      stderr = `no answer for ${opts.idleTimeoutMs} ms\n` + stderr;
+      state.stderr = `no answer for ${opts.idleTimeoutMs} ms\n` + state.stderr;
       killGit(child);
     },
   });
-
   try {
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i];
-      if (!askable[i]) {
-        yield { path, error: 'git source: path contains a line break and cannot be read' };
-        continue;
-      }
-      const header = await reader.readLine();
-      if (header === null) {
-        yield await failed(path);
-        continue;
-      }
-      const m = FOUND.exec(header.toString('utf8'));
-      if (!m) {
-        yield { path, error: `git source: ${path} not found in ${commit}` };
-        continue;
-      }
-      const size = Number(m[3]);
-      if (m[2] !== 'blob' || size > maxBlob) {
-        const skipped = await reader.skip(size + 1);
-        if (!skipped) yield await failed(path);
-        else if (m[2] !== 'blob') yield { path, error: `git source: ${path} is a ${m[2]}, not a file` };
-        else
-          yield { path, error: `git source: ${path} is ${size} bytes, larger than the limit of ${maxBlob}` };
-        continue;
-      }
-      const body = await reader.readExact(size + 1);
-      if (body === null) yield await failed(path);
-      else yield { path, data: body.subarray(0, size) };
+    for (const path of paths) {
+      if (askable(path)) yield await readAnswer(reader, commit, path, maxBlob, failed);
+      else yield { path, error: 'git source: path contains a line break and cannot be read' };
     }
   } finally {
     child.stdin.destroy();

@@ -1,7 +1,7 @@
 /** Article lookups and batch writes used by the ingest, on either database. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { dialectOf } from './dialect.ts';
-import type { Database } from './schema.ts';
+import type { ArticlePathTable, Database } from './schema.ts';
 import { chunks } from './codec.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -34,10 +34,13 @@ const COLUMNS = [
   'retired',
 ] as const;
 
-export async function articlesByKb(db: Db, kbs: number[]): Promise<StoredArticle[]> {
-  const out: StoredArticle[] = [];
-  for (const part of chunks([...new Set(kbs)]))
-    out.push(...(await db.selectFrom('articles').select(COLUMNS).where('kb', 'in', part).execute()));
+/** The stored articles holding each of these KB numbers, in any source. */
+export async function articlesByKb(db: Db, kbs: number[]): Promise<Map<number, StoredArticle[]>> {
+  const out = new Map<number, StoredArticle[]>();
+  for (const part of chunks([...new Set(kbs)])) {
+    const rows = await db.selectFrom('articles').select(COLUMNS).where('kb', 'in', part).execute();
+    for (const a of rows) if (a.kb !== null) out.set(a.kb, [...(out.get(a.kb) ?? []), a]);
+  }
   return out;
 }
 
@@ -133,11 +136,10 @@ export async function writeSearchRows(
   }
 }
 
+export type PathRow = Insertable<ArticlePathTable>;
+
 /** Points a path of a source at an article; `current` 0 keeps it as an alias that redirects. */
-export async function upsertPaths(
-  db: Db,
-  rows: { source_id: number; path: string; article_id: number; current: number }[],
-): Promise<void> {
+export async function upsertPaths(db: Db, rows: PathRow[]): Promise<void> {
   const unique = [...new Map(rows.map((r) => [`${r.source_id}\u0000${r.path}`, r])).values()];
   for (const part of chunks(unique, 300)) {
     await db

@@ -1,28 +1,19 @@
 /**
- * "Scan now": starts a scan of one source in the background of this process and returns at
- * once. One scan per source at a time: a scan still running (here or, by its `running` row,
- * in another process) is not started again.
+ * "Scan now": starts a scan of one source in the background of this process and returns once
+ * the scan holds the source's scan lock (store/locks.ts), the one guard every scan goes through.
+ * A source whose lock is held (a scan here, in the scheduler or in another process) is not
+ * scanned again.
  */
 import type { Context } from '../../context.ts';
-import { scanAll } from '../../scan/run.ts';
+import { scanWithLock } from '../../scan/run.ts';
+import { isScanLocked } from '../../store/locks.ts';
 import type { Source } from '../../store/schema.ts';
 
-const running = new Map<number, Promise<void>>();
+/** Scans started here and not yet ended, for `scansStarted`. */
+const started = new Set<Promise<void>>();
 
-/** A `running` scan younger than this is taken to be alive. */
-const RUNNING_FRESH_MS = 6 * 3600_000;
-
-export async function scanInProgress(ctx: Context, sourceId: number): Promise<boolean> {
-  if (running.has(sourceId)) return true;
-  const since = new Date(ctx.now().getTime() - RUNNING_FRESH_MS).toISOString();
-  const row = await ctx.store.db
-    .selectFrom('scans')
-    .select('id')
-    .where('source_id', '=', sourceId)
-    .where('status', '=', 'running')
-    .where('started_at', '>=', since)
-    .executeTakeFirst();
-  return row !== undefined;
+export function scanInProgress(ctx: Context, sourceId: number): Promise<boolean> {
+  return isScanLocked(ctx.store, sourceId);
 }
 
 /** Starts the scan; false if one is already running. The promise of the scan itself is returned for tests. */
@@ -30,27 +21,28 @@ export async function startScan(
   ctx: Context,
   source: Source,
 ): Promise<{ started: boolean; done: Promise<void> }> {
-  const current = running.get(source.id);
-  if (current || (await scanInProgress(ctx, source.id)))
-    return { started: false, done: current ?? Promise.resolve() };
-  const done = scanAll(ctx, { source: source.name })
-    .then((reports) => {
-      for (const r of reports)
-        ctx.log.info(
-          `admin: scan of ${r.name}: ${r.status}, ${r.counts.new} new, ${r.counts.updated} updated, ${r.counts.errors} errors`,
-        );
-    })
+  const locked: { resolve?: (held: boolean) => void } = {};
+  const holdsLock = new Promise<boolean>((resolve) => (locked.resolve = resolve));
+  const done = scanWithLock(ctx, source, { onLocked: () => locked.resolve?.(true) })
+    .then((r) =>
+      ctx.log.info(
+        `admin: scan of ${r.name}: ${r.status}, ${r.counts.new} new, ${r.counts.updated} updated, ${r.counts.errors} errors`,
+      ),
+    )
     .catch((err: unknown) =>
       ctx.log.error(
         `admin: scan of ${source.name} failed: ${err instanceof Error ? err.message : String(err)}`,
       ),
     )
-    .finally(() => running.delete(source.id));
-  running.set(source.id, done);
-  return { started: true, done };
+    .finally(() => {
+      locked.resolve?.(false);
+      started.delete(done);
+    });
+  started.add(done);
+  return { started: await holdsLock, done };
 }
 
 /** Waits for every scan started here (tests, shutdown). */
 export async function scansStarted(): Promise<void> {
-  await Promise.all(running.values());
+  await Promise.all(started.values());
 }

@@ -2,6 +2,7 @@
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
 import { addSource, removeSource, SourceError } from '../../scan/sources.ts';
+import { findSourceById } from '../../store/sources.ts';
 import { notFound } from '../errors.ts';
 import { field } from '../form.ts';
 import { html } from '../html.ts';
@@ -10,10 +11,7 @@ import { startScan } from './scan-now.ts';
 import { renderSources } from './sources.ts';
 
 async function sourceById(ctx: Context, id: number | undefined) {
-  const source =
-    id === undefined
-      ? undefined
-      : await ctx.store.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+  const source = id === undefined ? undefined : await findSourceById(ctx.store.db, id);
   if (!source) throw notFound(`admin: no source with id ${id ?? '?'}`);
   return source;
 }
