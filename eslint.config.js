@@ -27,8 +27,8 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.test.ts', 'src/store/migrations/**'],
     rules: {
-      'max-lines': ['warn', { max: 300 }],
-      'max-lines-per-function': ['warn', { max: 60 }],
+      'max-lines': ['error', { max: 300 }],
+      'max-lines-per-function': ['error', { max: 60 }],
     },
   },
 );

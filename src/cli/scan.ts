@@ -1,5 +1,6 @@
 /** `kbwatch scan`: scan every source (or one), with a progress bar on a terminal. */
 import type { Command } from 'commander';
+import { countEnabledSources } from '../store/sources.ts';
 import type { ScanReport } from '../scan/report.ts';
 import { scanAll } from '../scan/run.ts';
 import { SourceError } from '../scan/sources.ts';
@@ -46,13 +47,7 @@ export function registerScanCommand(program: Command, cli: Cli): void {
     .action((o: { source?: string; ref?: string; json?: boolean }) =>
       withContext(cli, async (ctx) => {
         if (o.ref && !o.source) {
-          const n = await ctx.store.db
-            .selectFrom('sources')
-            .select('id')
-            .where('enabled', '=', 1)
-            .where('kind', '=', 'git')
-            .execute();
-          if (n.length > 1)
+          if ((await countEnabledSources(ctx.store.db, 'git')) > 1)
             throw new CliError('scan: --ref needs --source when there is more than one git source');
         }
         let reports: ScanReport[];

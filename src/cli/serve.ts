@@ -4,22 +4,13 @@
  */
 import type { Command } from 'commander';
 import { createContext } from '../context.ts';
-import { connect, migrate, openStore } from '../store/db.ts';
+import { connect, isFreshDatabase, migrate, openStore } from '../store/db.ts';
+import { hasAnyScan } from '../store/scans.ts';
 import { buildServer, listen, PortInUseError } from '../web/server.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
 import { defaultJobs } from '../jobs/jobs.ts';
 import { addDefaultSources } from '../scan/sources.ts';
 import { baseConfig, CliError, cliLogger, type Cli } from './context.ts';
-
-async function isFreshDatabase(url: string): Promise<boolean> {
-  const store = openStore(url);
-  try {
-    const tables = await store.db.introspection.getTables();
-    return !tables.some((t) => t.name === 'schema_migrations');
-  } finally {
-    await store.close();
-  }
-}
 
 export function registerServeCommand(program: Command, cli: Cli): void {
   program
@@ -59,8 +50,7 @@ export function registerServeCommand(program: Command, cli: Cli): void {
 
       const scheduler = config.jobs ? startScheduler(ctx, defaultJobs(ctx)) : undefined;
       if (scheduler && config.scanOnStart) {
-        const scanned = await store.db.selectFrom('scans').select('id').limit(1).executeTakeFirst();
-        if (!scanned) {
+        if (!(await hasAnyScan(store.db))) {
           log.info('serve: first scan started in the background');
           void scheduler.trigger('scan');
         }

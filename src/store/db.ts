@@ -130,6 +130,17 @@ export async function checkSchema(store: Store): Promise<void> {
     );
 }
 
+/** Whether the database at `url` has never been migrated (a fresh install). */
+export async function isFreshDatabase(url: string): Promise<boolean> {
+  const store = openStore(url);
+  try {
+    const tables = await store.db.introspection.getTables();
+    return !tables.some((t) => t.name === 'schema_migrations');
+  } finally {
+    await store.close();
+  }
+}
+
 /** Opens, migrates when asked, and checks the schema. */
 export async function connect(
   url: string,

@@ -43,6 +43,11 @@ export async function beginScan(
 }
 
 /** Records files (or, with path '', the whole source) that a run could not read. */
+/** Whether any scan has ever started (a fresh archive has none). */
+export async function hasAnyScan(db: Db): Promise<boolean> {
+  return (await db.selectFrom('scans').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function recordScanErrors(
   db: Db,
   run: { scanId: number; sourceId: number; at: string },

@@ -26,6 +26,17 @@ export function listSources(db: Db): Promise<Source[]> {
   return db.selectFrom('sources').selectAll().orderBy('id').execute();
 }
 
+/** How many enabled sources of a kind there are. */
+export async function countEnabledSources(db: Db, kind: Source['kind']): Promise<number> {
+  const r = await db
+    .selectFrom('sources')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('enabled', '=', 1)
+    .where('kind', '=', kind)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 export function findSourceByName(db: Db, name: string): Promise<Source | undefined> {
   return db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
 }
