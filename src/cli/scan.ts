@@ -32,6 +32,7 @@ function printSummary(cli: Cli, reports: ScanReport[]): void {
     cli.out(
       `${r.name}: ${r.status} at ${r.ref ? r.ref.slice(0, 12) : '-'}: ${c.new} new, ${c.updated} updated, ${c.metadata} metadata, ${c.moved} moved, ${c.removed} removed, ${c.unchanged} unchanged, ${c.errors} errors (${(r.durationMs / 1000).toFixed(1)} s)`,
     );
+    if (r.message && r.status === 'busy') cli.out(`  ${r.message}`);
     for (const e of r.errors.slice(0, 20)) cli.out(`  error ${e.path || '(source)'}: ${e.message}`);
     if (r.errors.length > 20) cli.out(`  … and ${r.errors.length - 20} more errors`);
   }
@@ -76,11 +77,14 @@ export function registerScanCommand(program: Command, cli: Cli): void {
                 title: c.title,
               })),
               errors: r.errors,
+              ...(r.message ? { message: r.message } : {}),
             })),
           };
           cli.out(JSON.stringify(out));
         } else printSummary(cli, reports);
+        // 2: a source failed; 3: a source was busy (another process is scanning it).
         if (reports.some((r) => r.status === 'failed')) cli.exitCode = 2;
+        else if (reports.some((r) => r.status === 'busy')) cli.exitCode = 3;
       }),
     );
 }

@@ -29,6 +29,8 @@ export interface ScanReport {
   changes: ChangeRecord[];
   errors: FileError[];
   durationMs: number;
+  /** Why the scan did not run or failed (`busy`: who holds the source's lock, since when). */
+  message?: string;
 }
 
 /** A scan in progress: its source, its row in `scans`, its start and its report so far. */

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
+import type { HeldLease } from '../store/leases.ts';
 import { LockBusyError, withScanLock } from '../store/locks.ts';
 import { refreshPlannerStatistics } from '../store/scans.ts';
 import type { Source } from '../store/schema.ts';
@@ -33,6 +34,8 @@ export interface ScanOptions {
   onProgress?: (source: string, done: number, total: number) => void;
   /** Called once the scan holds the source's lock, before it starts. */
   onLocked?: () => void;
+  /** Aborted: stop after the batch being written (the next scan completes the work). */
+  signal?: AbortSignal;
 }
 
 /** Scans every enabled source (or the one named), one after the other. */
@@ -52,18 +55,23 @@ export async function scanWithLock(
   opts: ScanOptions = {},
 ): Promise<ScanReport> {
   try {
-    return await withScanLock(ctx.store, source.id, () => {
+    return await withScanLock(ctx.store, source.id, (held) => {
       opts.onLocked?.();
-      return scanSource(ctx, source, opts);
+      return scanSource(ctx, source, opts, held);
     });
   } catch (err) {
     if (!(err instanceof LockBusyError)) throw err;
     ctx.log.info(`scan: ${source.name}: skipped, ${err.message}`);
-    return emptyReport(source, 'busy');
+    return { ...emptyReport(source, 'busy'), message: err.message };
   }
 }
 
-async function scanSource(ctx: Context, source: Source, opts: ScanOptions): Promise<ScanReport> {
+async function scanSource(
+  ctx: Context,
+  source: Source,
+  opts: ScanOptions,
+  held: HeldLease,
+): Promise<ScanReport> {
   const run = await startRun(ctx, source);
   let plan: ScanPlan;
   try {
@@ -77,7 +85,7 @@ async function scanSource(ctx: Context, source: Source, opts: ScanOptions): Prom
     return finishRun(ctx, run, plan.cursor);
   }
   try {
-    await applyPlan(ctx, run, plan, opts);
+    await applyPlan(ctx, run, plan, opts, held);
   } catch (err) {
     return failRun(ctx, run, err);
   }
@@ -98,7 +106,13 @@ async function makePlan(ctx: Context, source: Source, ref: string | undefined): 
 }
 
 /** Every batch in its own transaction; the last one retires what is gone and moves the cursor. */
-async function applyPlan(ctx: Context, run: ScanRun, plan: ScanPlan, opts: ScanOptions): Promise<void> {
+async function applyPlan(
+  ctx: Context,
+  run: ScanRun,
+  plan: ScanPlan,
+  opts: ScanOptions,
+  held: HeldLease,
+): Promise<void> {
   const db = ctx.store.db;
   // Lower ranks win when one KB number is in two sources: git over classic.
   const ranks = new Map([...(await sourceKinds(db))].map(([id, kind]) => [id, kind === 'git' ? 0 : 1]));
@@ -112,10 +126,14 @@ async function applyPlan(ctx: Context, run: ScanRun, plan: ScanPlan, opts: ScanO
   };
   let done = 0;
   for await (const batch of plan.batches) {
+    stopIfAsked(opts, held);
     await recordFileErrors(ctx, run, batch.errors);
     const result = await db
       .transaction()
-      .execute((trx) => applySeen(trx, scope, batch.seen))
+      .execute(async (trx) => {
+        await held.assertHeld(trx); // every write is fenced by the scan's lease
+        return applySeen(trx, scope, batch.seen);
+      })
       .catch((err: unknown) => {
         const first = batch.seen[0]?.article.path ?? '-';
         const why = err instanceof Error ? err.message : String(err);
@@ -129,10 +147,18 @@ async function applyPlan(ctx: Context, run: ScanRun, plan: ScanPlan, opts: ScanO
   }
   const gone = plan.gone();
   // The last write moves the cursor together with the removals: a crash before it repeats the scan.
+  stopIfAsked(opts, held);
   await db.transaction().execute(async (trx) => {
+    await held.assertHeld(trx);
     tally(run.report, await applyGone(trx, scope, gone), 0);
     await setSourceCursor(trx, run.source.id, plan.cursor);
   });
+}
+
+/** A shutdown, or a lost lease, ends the scan between batches; what was written stays consistent. */
+function stopIfAsked(opts: ScanOptions, held: HeldLease): void {
+  if (held.signal.aborted) throw held.signal.reason;
+  if (opts.signal?.aborted) throw new Error('scan: stopped by shutdown; the next scan completes it');
 }
 
 /** Technology counts follow the articles; a bulk load also refreshes the planner's statistics. */

@@ -70,6 +70,7 @@ for (const dialect of DIALECTS) {
         status: 'failed',
         items: 2,
         attempts: 8,
+        ambiguous: 0,
         lastError: '550 gone',
         nextAttemptAt: null,
         createdAt: '2026-10-21T07:00:00.000Z',
