@@ -11,6 +11,7 @@ import { startScheduler } from '../jobs/scheduler.ts';
 import { defaultJobs } from '../jobs/jobs.ts';
 import { addDefaultSources } from '../scan/sources.ts';
 import { baseConfig, CliError, cliLogger, type Cli } from './context.ts';
+import { untilStopped } from './shutdown.ts';
 
 export function registerServeCommand(program: Command, cli: Cli): void {
   program
@@ -49,23 +50,16 @@ export function registerServeCommand(program: Command, cli: Cli): void {
       cli.out(`kbwatch listening on ${address}`);
 
       const scheduler = config.jobs ? startScheduler(ctx, defaultJobs(ctx)) : undefined;
-      if (scheduler && config.scanOnStart) {
-        if (!(await hasAnyScan(store.db))) {
-          log.info('serve: first scan started in the background');
-          void scheduler.trigger('scan');
-        }
+      if (scheduler && config.scanOnStart && !(await hasAnyScan(store.db))) {
+        log.info('serve: first scan started in the background');
+        void scheduler.trigger('scan');
       }
+      await scheduler?.catchUp();
 
-      await new Promise<void>((resolve) => {
-        const stop = async (signal: string) => {
-          log.info(`serve: ${signal}: draining requests and stopping`);
-          scheduler?.stop();
-          await app.close();
-          await store.close();
-          resolve();
-        };
-        process.once('SIGTERM', () => void stop('SIGTERM'));
-        process.once('SIGINT', () => void stop('SIGINT'));
+      await untilStopped(log, 'serve', config.shutdownMs, {
+        closeHttp: () => app.close(),
+        scheduler,
+        closeStore: () => store.close(),
       });
     });
 }

@@ -4,20 +4,15 @@ import type { Context } from '../context.ts';
 import { defaultJobs } from '../jobs/jobs.ts';
 import { startScheduler } from '../jobs/scheduler.ts';
 import { withContext, type Cli } from './context.ts';
+import { untilStopped } from './shutdown.ts';
 
 async function worker(cli: Cli, ctx: Context): Promise<void> {
   const scheduler = startScheduler(ctx, defaultJobs(ctx));
   ctx.log.info('worker: running scheduled jobs');
   cli.out('kbwatch worker started');
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      ctx.log.info(`worker: ${signal}: stopping`);
-      scheduler.stop();
-      resolve();
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await scheduler.catchUp();
+  // withContext closes the store once this returns.
+  await untilStopped(ctx.log, 'worker', ctx.config.shutdownMs, { scheduler, closeStore: async () => {} });
 }
 
 export function registerWorkerCommand(program: Command, cli: Cli): void {

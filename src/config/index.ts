@@ -103,6 +103,12 @@ export const OPTIONS = [
     help: 'Run the scheduler inside `serve` (false: web only).',
   },
   {
+    name: 'KBWATCH_SHUTDOWN_SECONDS',
+    kind: 'int',
+    default: '30',
+    help: 'On SIGTERM, how long running scans and digest ticks may take to finish before the process exits.',
+  },
+  {
     name: 'KBWATCH_GIT_TIMEOUT',
     kind: 'int',
     default: '600',
@@ -154,6 +160,7 @@ export interface Config {
   digestTick: string;
   scanOnStart: boolean;
   jobs: boolean;
+  shutdownMs: number;
   gitTimeoutMs: number;
   maxArticleBytes: number;
   now: Date | undefined;
@@ -244,6 +251,7 @@ export function loadConfig(
     digestTick: v.KBWATCH_DIGEST_TICK as string,
     scanOnStart: v.KBWATCH_SCAN_ON_START as boolean,
     jobs: v.KBWATCH_JOBS as boolean,
+    shutdownMs: (v.KBWATCH_SHUTDOWN_SECONDS as number) * 1000,
     gitTimeoutMs: (v.KBWATCH_GIT_TIMEOUT as number) * 1000,
     maxArticleBytes: v.KBWATCH_MAX_ARTICLE_BYTES as number,
     now,

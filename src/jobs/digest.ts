@@ -45,12 +45,13 @@ export async function runDigestTick(ctx: Context, opts: TickOptions = {}): Promi
 }
 
 /**
- * The scheduled tick: one run, then the SMTP pool is closed, so no idle connection outlives the
+ * The scheduled tick: one run (a stopping process claims no more mail and releases what it has
+ * not started), then the SMTP pool is closed, so no idle connection outlives the
  * tick (servers drop them anyway) or holds a stopping process open.
  */
-export async function runDigestJob(ctx: Context): Promise<void> {
+export async function runDigestJob(ctx: Context, signal?: AbortSignal): Promise<void> {
   try {
-    const r = await runDigestTick(ctx);
+    const r = await runDigestTick(ctx, { send: { signal } });
     if (r.digests.length > 0)
       ctx.log.info(
         `digest: tick sent ${r.delivery?.sent ?? 0}, ${r.delivery?.retried ?? 0} to retry, ${r.delivery?.failed ?? 0} failed`,

@@ -9,8 +9,8 @@ export function defaultJobs(ctx: Context): Job[] {
     {
       name: 'scan',
       schedule: ctx.config.scanSchedule,
-      run: async (c) => {
-        await scanAll(c, {});
+      run: async (c, signal) => {
+        await scanAll(c, { signal });
       },
     },
     { name: 'digest', schedule: ctx.config.digestTick, run: runDigestJob },

@@ -44,7 +44,10 @@ export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanRepo
     ? [await findSource(ctx, opts.source)]
     : (await listSources(ctx)).filter((s) => s.enabled === 1);
   const reports: ScanReport[] = [];
-  for (const source of sources) reports.push(await scanWithLock(ctx, source, opts));
+  for (const source of sources) {
+    if (opts.signal?.aborted) break; // stopping: the next run scans the rest
+    reports.push(await scanWithLock(ctx, source, opts));
+  }
   return reports;
 }
 
