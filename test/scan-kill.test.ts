@@ -62,7 +62,10 @@ for (const dialect of DIALECTS) {
           KBWATCH_DATABASE_URL: store.url,
           KBWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'kbwatch-kill-')),
           KBWATCH_LOG_LEVEL: 'warn',
+          // A killed scan's lock frees this long after its last heartbeat.
+          KBWATCH_LEASE_SECONDS: '2',
         };
+        const leaseExpiry = () => new Promise((r) => setTimeout(r, 2_100));
 
         const count = async (table: 'articles' | 'changes') =>
           Number(
@@ -77,6 +80,7 @@ for (const dialect of DIALECTS) {
         const src = await store.db.selectFrom('sources').select('cursor').executeTakeFirstOrThrow();
         assert.equal(src.cursor, null, 'the cursor did not move with half the data');
 
+        await leaseExpiry();
         const rerun = await runKbwatch(['scan', '--json'], env, 240_000);
         assert.equal(rerun.code, 0, rerun.stderr);
         assert.equal(await count('articles'), N);
@@ -110,6 +114,7 @@ for (const dialect of DIALECTS) {
         repo.commit('day 2');
         const before = await count('changes');
         await killMidway(env, async () => (await count('changes')) - before, 900);
+        await leaseExpiry();
         const again = await runKbwatch(['scan', '--json'], env, 240_000);
         assert.equal(again.code, 0, again.stderr);
         const day2 = await store.db

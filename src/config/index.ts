@@ -103,6 +103,12 @@ export const OPTIONS = [
     help: 'Run the scheduler inside `serve` (false: web only).',
   },
   {
+    name: 'KBWATCH_LEASE_SECONDS',
+    kind: 'int',
+    default: '60',
+    help: "How long a scan lock outlives its holder's last heartbeat (a crashed process's lock frees after this).",
+  },
+  {
     name: 'KBWATCH_SHUTDOWN_SECONDS',
     kind: 'int',
     default: '30',
@@ -161,6 +167,7 @@ export interface Config {
   scanOnStart: boolean;
   jobs: boolean;
   shutdownMs: number;
+  leaseMs: number;
   gitTimeoutMs: number;
   maxArticleBytes: number;
   now: Date | undefined;
@@ -252,6 +259,7 @@ export function loadConfig(
     scanOnStart: v.KBWATCH_SCAN_ON_START as boolean,
     jobs: v.KBWATCH_JOBS as boolean,
     shutdownMs: (v.KBWATCH_SHUTDOWN_SECONDS as number) * 1000,
+    leaseMs: (v.KBWATCH_LEASE_SECONDS as number) * 1000,
     gitTimeoutMs: (v.KBWATCH_GIT_TIMEOUT as number) * 1000,
     maxArticleBytes: v.KBWATCH_MAX_ARTICLE_BYTES as number,
     now,

@@ -58,10 +58,15 @@ export async function scanWithLock(
   opts: ScanOptions = {},
 ): Promise<ScanReport> {
   try {
-    return await withScanLock(ctx.store, source.id, (held) => {
-      opts.onLocked?.();
-      return scanSource(ctx, source, opts, held);
-    });
+    return await withScanLock(
+      ctx.store,
+      source.id,
+      (held) => {
+        opts.onLocked?.();
+        return scanSource(ctx, source, opts, held);
+      },
+      { ttlMs: ctx.config.leaseMs },
+    );
   } catch (err) {
     if (!(err instanceof LockBusyError)) throw err;
     ctx.log.info(`scan: ${source.name}: skipped, ${err.message}`);

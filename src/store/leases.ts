@@ -70,7 +70,7 @@ export async function tryAcquireLease(
   return { name, owner: row.owner, token: row.token, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
 }
 
-/** Moves the lease's expiry on; false when it is no longer ours. */
+/** Moves the lease's expiry on; false when it is no longer ours (another holder's token is in its row). */
 export async function renewLease(db: Db, lease: Lease, ttlMs: number, now = Date.now()): Promise<boolean> {
   const r = await db
     .updateTable('leases')
@@ -100,20 +100,14 @@ export async function leaseHolder(db: Db, name: string, now = Date.now()): Promi
 }
 
 /**
- * Throws LeaseLostError unless `lease` is still ours and unexpired. Call it inside the
- * transaction of a write made under the lease: on PostgreSQL the lease row is locked until that
- * transaction ends, so no takeover can commit in between; SQLite transactions hold the write
- * lock from their start.
+ * Throws LeaseLostError unless `lease` is still ours, and renews it. Call it inside the
+ * transaction of a write made under the lease: the lease row is then locked until that
+ * transaction ends (SQLite transactions hold the write lock from their start), so no takeover
+ * can commit in between. A lease that expired while its holder was busy but that no one took
+ * over is still ours: only another holder's token fences us out.
  */
-export async function assertLeaseHeld(trx: Db, dialect: Store['dialect'], lease: Lease, now = Date.now()) {
-  let q = trx
-    .selectFrom('leases')
-    .select('token')
-    .where('name', '=', lease.name)
-    .where('token', '=', lease.token)
-    .where('expires_at', '>=', iso(now));
-  if (dialect === 'postgres') q = q.forShare();
-  if (!(await q.executeTakeFirst()))
+export async function assertLeaseHeld(trx: Db, lease: Lease, ttlMs: number, now = Date.now()): Promise<void> {
+  if (!(await renewLease(trx, lease, ttlMs, now)))
     throw new LeaseLostError(`lease ${lease.name} was lost to another process`);
 }
 
@@ -155,7 +149,7 @@ export async function withLease<T>(
     return await fn({
       lease,
       signal: lost.signal,
-      assertHeld: (trx) => assertLeaseHeld(trx, store.dialect, lease),
+      assertHeld: (trx) => assertLeaseHeld(trx, lease, opts.ttlMs),
     });
   } finally {
     clearInterval(heartbeat);
