@@ -42,7 +42,7 @@ for (const dialect of DIALECTS) {
       }
       await db
         .updateTable('digests')
-        .set({ status: 'failed', attempts: 8, last_error: '550 gone', next_attempt_at: null })
+        .set({ status: 'failed', attempts: 8, ambiguous: 3, last_error: '550 gone', next_attempt_at: null })
         .where('id', '=', ids[1])
         .execute();
       await db
@@ -70,13 +70,14 @@ for (const dialect of DIALECTS) {
         status: 'failed',
         items: 2,
         attempts: 8,
-        ambiguous: 0,
+        ambiguous: 3,
         lastError: '550 gone',
         nextAttemptAt: null,
         createdAt: '2026-10-21T07:00:00.000Z',
         sentAt: null,
       });
       assert.equal(all[0].sentAt, '2026-10-22T07:00:05.000Z');
+      assert.equal(all[0].ambiguous, 0);
       assert.deepEqual(
         (await listOutbox(store.db, { status: 'failed' })).map((r) => r.id),
         [ids[1]],

@@ -7,6 +7,7 @@ import {
   beginScan,
   changeCountsByDay,
   finishScan,
+  hasAnyScan,
   recentScans,
   recordScanErrors,
   refreshPlannerStatistics,
@@ -63,6 +64,31 @@ for (const dialect of DIALECTS) {
           toRef: 'bbb',
           errors: 2,
         });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('knows whether any scan has begun yet, of any source and outcome', { skip }, async () => {
+      const store = await createStore(dialect);
+      try {
+        assert.equal(await hasAnyScan(store.db), false, 'a fresh archive');
+        await insertSource(store.db, 'docs');
+        const other = await insertSource(store.db, 'other');
+        assert.equal(await hasAnyScan(store.db), false, 'sources alone are no scan');
+        const id = await beginScan(store.db, {
+          sourceId: other,
+          fromRef: null,
+          at: '2024-02-01T03:00:00.000Z',
+        });
+        assert.equal(await hasAnyScan(store.db), true, 'a running scan counts');
+        await finishScan(store.db, id, {
+          status: 'failed',
+          at: '2024-02-01T03:01:00.000Z',
+          counts,
+          message: 'x',
+        });
+        assert.equal(await hasAnyScan(store.db), true, 'so does a failed one');
       } finally {
         await store.close();
       }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { insertArticle } from '../../test/factories.ts';
 import { createStore, DIALECTS, skipReason } from '../../test/stores.ts';
 import {
+  countEnabledSources,
   findSourceById,
   findSourceByName,
   insertSource,
@@ -99,6 +100,27 @@ for (const dialect of DIALECTS) {
         assert.equal(s?.last_success_at, '2024-02-04T03:00:00.000Z');
         await markSourceFailed(store.db, id, AT, 'y'.repeat(3000));
         assert.equal((await findSourceById(store.db, id))?.last_error?.length, 2000, 'long errors are cut');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('counts the enabled sources of a kind', { skip }, async () => {
+      const store = await createStore(dialect);
+      try {
+        assert.equal(await countEnabledSources(store.db, 'git'), 0);
+        const add = (name: string, kind: 'git' | 'classic') =>
+          insertSource(store.db, { name, kind, location: `/srv/${name}`, options: {}, createdAt: AT });
+        const docs = await add('docs', 'git');
+        await add('office', 'git');
+        const classic = await add('classic', 'classic');
+        assert.equal(await countEnabledSources(store.db, 'git'), 2);
+        assert.equal(await countEnabledSources(store.db, 'classic'), 1);
+        await retireSource(store.db, docs);
+        assert.equal(await countEnabledSources(store.db, 'git'), 1, 'a removed source is not counted');
+        await store.db.updateTable('sources').set({ enabled: 0 }).where('id', '=', classic.id).execute();
+        assert.equal(await countEnabledSources(store.db, 'classic'), 0);
+        assert.equal(await countEnabledSources(store.db, 'git'), 1);
       } finally {
         await store.close();
       }
