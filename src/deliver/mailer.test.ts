@@ -7,7 +7,7 @@ import { loadConfig } from '../config/index.ts';
 import { createContext } from '../context.ts';
 import { silentLogger } from '../log.ts';
 import type { Store } from '../store/db.ts';
-import { closeMailer, lazyMailer, type Mailer } from './mailer.ts';
+import { classifySmtpError, closeMailer, lazyMailer, type Mailer } from './mailer.ts';
 
 const mail = (n: number) => ({
   to: 'reader@example.org',
@@ -55,4 +55,34 @@ test('a context carries one mailer, shared by its copies, unless one is given', 
   await withMailer.mailer.send(mail(3));
   await closeMailer(withMailer);
   assert.deepEqual(sent, ['Hello 3', 'closed']);
+});
+
+test('which SMTP errors are temporary, permanent or ambiguous', () => {
+  const cases: [string, object, { temporary: boolean; ambiguous: boolean; code?: number }][] = [
+    ['4xx reply', { responseCode: 451, code: 'EMESSAGE' }, { temporary: true, ambiguous: false, code: 451 }],
+    [
+      '5xx reply',
+      { responseCode: 550, code: 'EENVELOPE' },
+      { temporary: false, ambiguous: false, code: 550 },
+    ],
+    ['refused', { code: 'ECONNREFUSED' }, { temporary: true, ambiguous: false }],
+    ['connect timeout', { code: 'ECONNECTTIMEOUT' }, { temporary: true, ambiguous: false }],
+    ['DNS', { code: 'EDNS' }, { temporary: true, ambiguous: false }],
+    ['dropped once connected', { code: 'ECONNECTION' }, { temporary: true, ambiguous: true }],
+    ['timed out once connected', { code: 'ETIMEDOUT' }, { temporary: true, ambiguous: true }],
+    ['socket error', { code: 'ESOCKET' }, { temporary: true, ambiguous: true }],
+    ['authentication', { code: 'EAUTH' }, { temporary: true, ambiguous: false }],
+    ['TLS', { code: 'ETLS' }, { temporary: true, ambiguous: false }],
+    ['no recipients', { code: 'EENVELOPE' }, { temporary: false, ambiguous: false }],
+    ['unknown', {}, { temporary: false, ambiguous: false }],
+  ];
+  for (const [name, err, want] of cases) {
+    const e = classifySmtpError(Object.assign(new Error(name), err));
+    assert.deepEqual(
+      { temporary: e.temporary, ambiguous: e.ambiguous, code: e.responseCode },
+      { ...want, code: want.code },
+      name,
+    );
+    assert.match(e.message, new RegExp(`^deliver: ${name}`));
+  }
 });

@@ -54,6 +54,7 @@ export class MailError extends Error {
 }
 
 const NOT_CONNECTED = new Set([
+  'ECONNECTTIMEOUT',
   'ECONNREFUSED',
   'EHOSTUNREACH',
   'ENETUNREACH',
