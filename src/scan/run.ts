@@ -9,7 +9,7 @@ import type { Context } from '../context.ts';
 import { LockBusyError, withScanLock } from '../store/locks.ts';
 import { refreshPlannerStatistics } from '../store/scans.ts';
 import type { Source } from '../store/schema.ts';
-import { setSourceCursor, sourceKinds, sourceOptions } from '../store/sources.ts';
+import { markSourceFailed, setSourceCursor, sourceKinds, sourceOptions } from '../store/sources.ts';
 import { refreshTechnologyCounts } from '../store/technologies.ts';
 import { applyGone, applySeen, type BatchScope } from './apply.ts';
 import { planGitScan } from './git-plan.ts';
@@ -19,6 +19,7 @@ import {
   failRun,
   finishRun,
   recordFileErrors,
+  recordPlanWarnings,
   startRun,
   tally,
   type ScanCounts,
@@ -33,16 +34,38 @@ export interface ScanOptions {
   onProgress?: (source: string, done: number, total: number) => void;
   /** Called once the scan holds the source's lock, before it starts. */
   onLocked?: () => void;
+  /** An administrator confirmed this scan's removals: the removal guard lets them through. */
+  allowRemovals?: boolean;
 }
 
-/** Scans every enabled source (or the one named), one after the other. */
+/**
+ * Scans every enabled source (or the one named), one after the other. A source that fails
+ * before its scan could even start is recorded as failed, and the next one is scanned.
+ */
 export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanReport[]> {
   const sources = opts.source
     ? [await findSource(ctx, opts.source)]
     : (await listSources(ctx)).filter((s) => s.enabled === 1);
   const reports: ScanReport[] = [];
-  for (const source of sources) reports.push(await scanWithLock(ctx, source, opts));
+  for (const source of sources) {
+    reports.push(
+      await scanWithLock(ctx, source, opts).catch((err: unknown) => failedToStart(ctx, source, err)),
+    );
+  }
   return reports;
+}
+
+/** A source whose scan could not start: the error is kept on the source, and in the report. */
+async function failedToStart(ctx: Context, source: Source, err: unknown): Promise<ScanReport> {
+  const message = `scan: ${source.name} could not start: ${err instanceof Error ? err.message : String(err)}`;
+  ctx.log.error(message);
+  await markSourceFailed(ctx.store.db, source.id, ctx.now().toISOString(), message).catch((e: unknown) =>
+    ctx.log.error(`scan: ${source.name}: the failure could not be recorded: ${String(e)}`),
+  );
+  const report = emptyReport(source, 'failed');
+  report.errors.push({ path: '', message });
+  report.counts.errors++;
+  return report;
 }
 
 /** Scans a source under its scan lock; a source another scan holds reports `busy` and is left alone. */
@@ -72,6 +95,7 @@ async function scanSource(ctx: Context, source: Source, opts: ScanOptions): Prom
     return failRun(ctx, run, err);
   }
   run.report.ref = plan.ref;
+  await recordPlanWarnings(ctx, run, plan.warnings ?? []);
   if (plan.cursor !== null && plan.cursor === source.cursor) {
     run.report.status = 'up-to-date';
     return finishRun(ctx, run, plan.cursor);
@@ -87,12 +111,19 @@ async function scanSource(ctx: Context, source: Source, opts: ScanOptions): Prom
 
 async function makePlan(ctx: Context, source: Source, ref: string | undefined): Promise<ScanPlan> {
   const options = sourceOptions(source);
+  for (const [name, value] of Object.entries(options))
+    if (value !== undefined && typeof value !== 'string')
+      throw new Error(
+        `scan: ${source.name}: the option "${name}" must be text, not ${JSON.stringify(value)}`,
+      );
   if (source.kind === 'git') {
     return planGitScan(ctx, source, options, {
       ref,
       mirrorDir: join(ctx.config.dataDir, 'git', `source-${source.id}`),
     });
   }
+  if (source.kind !== 'classic')
+    throw new Error(`scan: ${source.name} has an unknown kind "${String(source.kind)}" (git or classic)`);
   const { planClassicScan } = await import('./classic-plan.ts');
   return planClassicScan(ctx, source);
 }
@@ -128,9 +159,11 @@ async function applyPlan(ctx: Context, run: ScanRun, plan: ScanPlan, opts: ScanO
     opts.onProgress?.(run.source.name, done, plan.total);
   }
   const gone = plan.gone();
+  const guard = { source: run.source.name, allowRemovals: opts.allowRemovals === true };
   // The last write moves the cursor together with the removals: a crash before it repeats the scan.
+  // Too many removals throw before either is written (removal-guard.ts).
   await db.transaction().execute(async (trx) => {
-    tally(run.report, await applyGone(trx, scope, gone), 0);
+    tally(run.report, await applyGone(trx, scope, gone, guard), 0);
     await setSourceCursor(trx, run.source.id, plan.cursor);
   });
 }
