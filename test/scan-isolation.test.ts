@@ -149,7 +149,7 @@ for (const dialect of DIALECTS) {
           ],
         );
         assert.equal(reports[3].counts.new, 10, 'the sources after the failures are scanned');
-        assert.match(reports[0].errors[0].message, /^scan: broken could not start: .*(full|No space left)/);
+        assert.match(reports[0].errors[0].message, /^scan: broken failed: .*(full|No space left)/);
         assert.match(reports[1].errors[0].message, /svn has an unknown kind "svn"/);
         assert.match(reports[2].errors[0].message, /bad-options: the option "path" must be text, not 5/);
         for (const [source, report] of [broken, unknownKind, badOptions].map(

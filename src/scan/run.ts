@@ -49,15 +49,18 @@ export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanRepo
   const reports: ScanReport[] = [];
   for (const source of sources) {
     reports.push(
-      await scanWithLock(ctx, source, opts).catch((err: unknown) => failedToStart(ctx, source, err)),
+      await scanWithLock(ctx, source, opts).catch((err: unknown) => failedOutsideRun(ctx, source, err)),
     );
   }
   return reports;
 }
 
-/** A source whose scan could not start: the error is kept on the source, and in the report. */
-async function failedToStart(ctx: Context, source: Source, err: unknown): Promise<ScanReport> {
-  const message = `scan: ${source.name} could not start: ${err instanceof Error ? err.message : String(err)}`;
+/**
+ * A source whose scan failed outside its run (it could not start, or its run could not be
+ * recorded): the error is kept on the source, and in the report.
+ */
+async function failedOutsideRun(ctx: Context, source: Source, err: unknown): Promise<ScanReport> {
+  const message = `scan: ${source.name} failed: ${err instanceof Error ? err.message : String(err)}`;
   ctx.log.error(message);
   await markSourceFailed(ctx.store.db, source.id, ctx.now().toISOString(), message).catch((e: unknown) =>
     ctx.log.error(`scan: ${source.name}: the failure could not be recorded: ${String(e)}`),
