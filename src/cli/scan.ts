@@ -44,9 +44,17 @@ export function registerScanCommand(program: Command, cli: Cli): void {
     .description('Scan sources for new, updated, moved and removed articles.')
     .option('--source <name>', 'scan only this source')
     .option('--ref <commit-or-branch>', 'scan a git source up to this commit (replays, pinning)')
+    .option(
+      '--allow-removals',
+      "confirm removals over the guard's limit (5% and 20 articles); needs --source",
+    )
     .option('--json', 'print one JSON object with every change')
-    .action((o: { source?: string; ref?: string; json?: boolean }) =>
+    .action((o: { source?: string; ref?: string; json?: boolean; allowRemovals?: boolean }) =>
       withContext(cli, async (ctx) => {
+        if (o.allowRemovals && !o.source)
+          throw new CliError(
+            'scan: --allow-removals needs --source: removals are confirmed one source at a time',
+          );
         if (o.ref && !o.source) {
           if ((await countEnabledSources(ctx.store.db, 'git')) > 1)
             throw new CliError('scan: --ref needs --source when there is more than one git source');
@@ -56,6 +64,7 @@ export function registerScanCommand(program: Command, cli: Cli): void {
           reports = await scanAll(ctx, {
             source: o.source,
             ref: o.ref,
+            allowRemovals: o.allowRemovals === true,
             onProgress: o.json ? undefined : progressPrinter(cli.stderr),
           });
         } catch (err) {

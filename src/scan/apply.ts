@@ -9,8 +9,10 @@ import type { ChangeRecord } from '../model/decision.ts';
 import { articlesByKb, articlesByPath, latestRevisionTexts } from '../store/articles.ts';
 import { recordDecisions, type RecordedBatch, type RecordScope } from '../store/changes/record.ts';
 import type { Database } from '../store/schema.ts';
+import { countLiveArticles } from '../store/sources.ts';
 import { classifyGone, identifyBatch, summarize, updatedArticleIds, type ClassifyScope } from './classify.ts';
 import type { Seen } from './plan.ts';
+import { checkRemovals, type RemovalGuard } from './removal-guard.ts';
 
 /** Everything a batch of one scan is decided and written with. */
 export type BatchScope = ClassifyScope & RecordScope;
@@ -31,13 +33,20 @@ export async function applySeen(
   return recordDecisions(trx, scope, summarize(identified, oldTexts));
 }
 
-/** Paths gone from the source: their articles are retired (kept, never deleted). */
+/**
+ * Paths gone from the source: their articles are retired (kept, never deleted). Too many
+ * removals at once stop here, before anything is written (removal-guard.ts).
+ */
 export async function applyGone(
   trx: Transaction<Database>,
   scope: BatchScope,
   gonePaths: string[],
+  guard: RemovalGuard,
 ): Promise<ChangeRecord[]> {
   const byPath = await articlesByPath(trx, scope.sourceId, gonePaths);
-  const { changes } = await recordDecisions(trx, scope, classifyGone(gonePaths, byPath, scope.sourceId));
+  const decisions = classifyGone(gonePaths, byPath, scope.sourceId);
+  const retiring = new Set(decisions.flatMap((d) => (d.kind === 'removed' ? [d.articleId] : []))).size;
+  await checkRemovals(guard, retiring, () => countLiveArticles(trx, scope.sourceId));
+  const { changes } = await recordDecisions(trx, scope, decisions);
   return changes;
 }

@@ -38,9 +38,18 @@ export async function planGitScan(
   const target = await mirror.resolve(opts.ref ?? options.branch);
   if (source.cursor === target) return emptyPlan(target);
 
-  // What changed since the cursor; on a first scan, or when history was rewritten and the cursor is
-  // unknown, every article at the target.
-  const diff = source.cursor ? await mirror.diff(source.cursor, target, root).catch(() => null) : null;
+  // What changed since the cursor; on a first scan, or when the diff fails (history rewritten and
+  // the cursor unknown, a timeout), every article at the target. A failed diff is said, not hidden.
+  const warnings: string[] = [];
+  const diff = source.cursor
+    ? await mirror.diff(source.cursor, target, root).catch((err: unknown) => {
+        const why = err instanceof Error ? err.message : String(err);
+        const warning = `scan: ${source.name}: the diff from ${source.cursor} failed, so every file is read: ${why}`;
+        ctx.log.warn(warning);
+        warnings.push(warning);
+        return null;
+      })
+    : null;
   const { present, gone } = diff
     ? fromDiff(diff, root)
     : await fromListing(mirror, target, root, await currentPaths(ctx.store.db, source.id));
@@ -59,6 +68,7 @@ export async function planGitScan(
     batches: readBatches(mirror, target, present, parseOptions),
     gone: () => gone,
     leaving: new Set(gone.filter((p) => !renamedAway.has(p))),
+    warnings,
   };
 }
 

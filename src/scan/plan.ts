@@ -32,6 +32,8 @@ export interface ScanPlan {
   gone(): string[];
   /** Paths deleted in this scan: a KB number leaving one of them for a new path is a move. */
   leaving: Set<string>;
+  /** What the planner had to work around (a diff that failed, so every file is read): kept on the run. */
+  warnings?: string[];
 }
 
 /** The plan of a source already at `cursor`: nothing to read, nothing gone. */

@@ -79,6 +79,19 @@ export async function recordFileErrors(ctx: Context, run: ScanRun, errors: FileE
   for (const e of errors) ctx.log.warn(`scan: ${run.source.name}: ${e.path}: ${e.message}`);
 }
 
+/**
+ * What the planner worked around (path '': the source as a whole, not a file): recorded on the
+ * run as errors and as its message, though the scan goes on.
+ */
+export async function recordPlanWarnings(ctx: Context, run: ScanRun, warnings: string[]): Promise<void> {
+  if (warnings.length === 0) return;
+  const errors = warnings.map((message) => ({ path: '', message }));
+  run.report.errors.push(...errors);
+  run.report.counts.errors += errors.length;
+  const at = ctx.now().toISOString();
+  await recordScanErrors(ctx.store.db, { scanId: run.scanId, sourceId: run.source.id, at }, errors);
+}
+
 /** The source failed as a whole: the error is recorded on the run and on the source. */
 export async function failRun(ctx: Context, run: ScanRun, err: unknown): Promise<ScanReport> {
   const { report, source } = run;
@@ -101,11 +114,13 @@ export async function finishRun(ctx: Context, run: ScanRun, cursor: string | nul
   const { report, source } = run;
   const at = ctx.now().toISOString();
   report.durationMs = Date.now() - run.startedMs;
+  const warnings = report.errors.filter((e) => e.path === '').map((e) => e.message);
   await finishScan(ctx.store.db, run.scanId, {
     status: 'ok',
     at,
     toRef: cursor,
     counts: { ...report.counts },
+    ...(warnings.length > 0 ? { message: warnings.join('; ') } : {}),
   });
   await markSourceScanned(ctx.store.db, source.id, at);
   const counts = Object.entries(report.counts)

@@ -10,7 +10,7 @@ import type { HeldLease } from '../store/leases.ts';
 import { LockBusyError, withScanLock } from '../store/locks.ts';
 import { refreshPlannerStatistics } from '../store/scans.ts';
 import type { Source } from '../store/schema.ts';
-import { setSourceCursor, sourceKinds, sourceOptions } from '../store/sources.ts';
+import { markSourceFailed, setSourceCursor, sourceKinds, sourceOptions } from '../store/sources.ts';
 import { refreshTechnologyCounts } from '../store/technologies.ts';
 import { applyGone, applySeen, type BatchScope } from './apply.ts';
 import { planGitScan } from './git-plan.ts';
@@ -20,6 +20,7 @@ import {
   failRun,
   finishRun,
   recordFileErrors,
+  recordPlanWarnings,
   startRun,
   tally,
   type ScanCounts,
@@ -36,9 +37,14 @@ export interface ScanOptions {
   onLocked?: () => void;
   /** Aborted: stop after the batch being written (the next scan completes the work). */
   signal?: AbortSignal;
+  /** An administrator confirmed this scan's removals: the removal guard lets them through. */
+  allowRemovals?: boolean;
 }
 
-/** Scans every enabled source (or the one named), one after the other. */
+/**
+ * Scans every enabled source (or the one named), one after the other. A source that fails
+ * before its scan could even start is recorded as failed, and the next one is scanned.
+ */
 export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanReport[]> {
   const sources = opts.source
     ? [await findSource(ctx, opts.source)]
@@ -46,9 +52,27 @@ export async function scanAll(ctx: Context, opts: ScanOptions): Promise<ScanRepo
   const reports: ScanReport[] = [];
   for (const source of sources) {
     if (opts.signal?.aborted) break; // stopping: the next run scans the rest
-    reports.push(await scanWithLock(ctx, source, opts));
+    reports.push(
+      await scanWithLock(ctx, source, opts).catch((err: unknown) => failedOutsideRun(ctx, source, err)),
+    );
   }
   return reports;
+}
+
+/**
+ * A source whose scan failed outside its run (it could not start, or its run could not be
+ * recorded): the error is kept on the source, and in the report.
+ */
+async function failedOutsideRun(ctx: Context, source: Source, err: unknown): Promise<ScanReport> {
+  const message = `scan: ${source.name} failed: ${err instanceof Error ? err.message : String(err)}`;
+  ctx.log.error(message);
+  await markSourceFailed(ctx.store.db, source.id, ctx.now().toISOString(), message).catch((e: unknown) =>
+    ctx.log.error(`scan: ${source.name}: the failure could not be recorded: ${String(e)}`),
+  );
+  const report = emptyReport(source, 'failed');
+  report.errors.push({ path: '', message });
+  report.counts.errors++;
+  return report;
 }
 
 /** Scans a source under its scan lock; a source another scan holds reports `busy` and is left alone. */
@@ -88,6 +112,7 @@ async function scanSource(
     return failRun(ctx, run, err);
   }
   run.report.ref = plan.ref;
+  await recordPlanWarnings(ctx, run, plan.warnings ?? []);
   if (plan.cursor !== null && plan.cursor === source.cursor) {
     run.report.status = 'up-to-date';
     return finishRun(ctx, run, plan.cursor);
@@ -103,12 +128,19 @@ async function scanSource(
 
 async function makePlan(ctx: Context, source: Source, ref: string | undefined): Promise<ScanPlan> {
   const options = sourceOptions(source);
+  for (const [name, value] of Object.entries(options))
+    if (value !== undefined && typeof value !== 'string')
+      throw new Error(
+        `scan: ${source.name}: the option "${name}" must be text, not ${JSON.stringify(value)}`,
+      );
   if (source.kind === 'git') {
     return planGitScan(ctx, source, options, {
       ref,
       mirrorDir: join(ctx.config.dataDir, 'git', `source-${source.id}`),
     });
   }
+  if (source.kind !== 'classic')
+    throw new Error(`scan: ${source.name} has an unknown kind "${String(source.kind)}" (git or classic)`);
   const { planClassicScan } = await import('./classic-plan.ts');
   return planClassicScan(ctx, source);
 }
@@ -154,11 +186,13 @@ async function applyPlan(
     opts.onProgress?.(run.source.name, done, plan.total);
   }
   const gone = plan.gone();
+  const guard = { source: run.source.name, allowRemovals: opts.allowRemovals === true };
   // The last write moves the cursor together with the removals: a crash before it repeats the scan.
+  // Too many removals throw before either is written (removal-guard.ts).
   stopIfAsked(opts, held);
   await db.transaction().execute(async (trx) => {
     await held.assertHeld(trx);
-    tally(run.report, await applyGone(trx, scope, gone), 0);
+    tally(run.report, await applyGone(trx, scope, gone, guard), 0);
     await setSourceCursor(trx, run.source.id, plan.cursor);
   });
 }

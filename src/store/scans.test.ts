@@ -130,6 +130,17 @@ for (const dialect of DIALECTS) {
         assert.equal(failed?.status, 'failed');
         assert.equal(failed?.message?.length, 2000);
         assert.equal(failed?.toRef, null);
+        await finishScan(store.db, elsewhere, {
+          status: 'ok',
+          at: '2024-02-02T03:02:00.000Z',
+          toRef: 'ccc',
+          counts,
+          message: 'git diff failed; every file was read',
+        });
+        const noted = (await recentScans(store.db)).find((r) => r.id === elsewhere);
+        assert.equal(noted?.status, 'ok');
+        assert.equal(noted?.toRef, 'ccc');
+        assert.equal(noted?.message, 'git diff failed; every file was read', 'an ok run keeps its message');
       } finally {
         await store.close();
       }

@@ -68,20 +68,22 @@ export async function recordScanErrors(
     .execute();
 }
 
+/** How a run ended; an `ok` run may carry a message (what its planner had to work around). */
 export type ScanOutcome = { at: string; counts: Record<string, number> } & (
-  { status: 'ok'; toRef: string | null } | { status: 'failed'; message: string }
+  { status: 'ok'; toRef: string | null; message?: string } | { status: 'failed'; message: string }
 );
 
 /** Ends a run. */
 export async function finishScan(db: Db, scanId: number, outcome: ScanOutcome): Promise<void> {
-  const common = { status: outcome.status, finished_at: outcome.at, counts: JSON.stringify(outcome.counts) };
+  const common = {
+    status: outcome.status,
+    finished_at: outcome.at,
+    counts: JSON.stringify(outcome.counts),
+    ...(outcome.message === undefined ? {} : { message: outcome.message.slice(0, MESSAGE_MAX) }),
+  };
   await db
     .updateTable('scans')
-    .set(
-      outcome.status === 'ok'
-        ? { ...common, to_ref: outcome.toRef }
-        : { ...common, message: outcome.message.slice(0, MESSAGE_MAX) },
-    )
+    .set(outcome.status === 'ok' ? { ...common, to_ref: outcome.toRef } : common)
     .where('id', '=', scanId)
     .execute();
 }

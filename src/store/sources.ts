@@ -117,3 +117,14 @@ export async function sourceKinds(db: Db): Promise<Map<number, Source['kind']>> 
   const rows = await db.selectFrom('sources').select(['id', 'kind']).execute();
   return new Map(rows.map((r) => [r.id, r.kind]));
 }
+
+/** How many articles of the source are live (not retired): what a scan's removals are weighed against. */
+export async function countLiveArticles(db: Db, sourceId: number): Promise<number> {
+  const r = await db
+    .selectFrom('articles')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('source_id', '=', sourceId)
+    .where('retired', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

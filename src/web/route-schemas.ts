@@ -152,6 +152,11 @@ export const ADMIN_SCHEMAS = {
   notices: { querystring: object({ done }) },
   addSource: { body: form({ kind: 'Kind', name: 'Name', location: 'Location', path: 'Folder' }) },
   source: { params: params({ id: id('a source id') }), body: BUTTON },
+  /** "Scan now", and "Allow removals" (allowRemovals=1) after the removal guard stopped a scan. */
+  scanSource: {
+    params: params({ id: id('a source id') }),
+    body: form({}, { allowRemovals: { ...choice(['0', '1']), title: 'Allow removals' } }),
+  },
   scans: { querystring: object({ days: text() }) },
   outbox: { querystring: object({ status: text(), done }) },
   retry: { params: params({ id: id('a digest id') }), body: BUTTON },

@@ -136,7 +136,7 @@ function adminRoutes(app: FastifyInstance, ctx: Context): void {
   app.get('/admin', admin(P.nothing), adminOverviewPage(ctx));
   app.get('/admin/sources', admin(M.notices), adminSourcesPage(ctx));
   app.post('/admin/sources', admin(M.addSource), adminAddSource(ctx));
-  app.post('/admin/sources/:id/scan', admin(M.source), adminScanSource(ctx));
+  app.post('/admin/sources/:id/scan', admin(M.scanSource), adminScanSource(ctx));
   app.post('/admin/sources/:id/remove', admin(M.source), adminRemoveSource(ctx));
   app.get('/admin/scans', admin(M.scans), adminScansPage(ctx));
   app.get('/admin/outbox', admin(M.outbox), adminOutboxPage(ctx));

@@ -5,7 +5,7 @@
  * scanned again.
  */
 import type { Context } from '../../context.ts';
-import { scanWithLock } from '../../scan/run.ts';
+import { scanWithLock, type ScanOptions } from '../../scan/run.ts';
 import { isScanLocked } from '../../store/locks.ts';
 import type { Source } from '../../store/schema.ts';
 
@@ -16,14 +16,18 @@ export function scanInProgress(ctx: Context, sourceId: number): Promise<boolean>
   return isScanLocked(ctx.store, sourceId);
 }
 
-/** Starts the scan; false if one is already running. The promise of the scan itself is returned for tests. */
+/**
+ * Starts the scan (its removals allowed when an administrator confirmed them); false if one is
+ * already running. The promise of the scan itself is returned for tests.
+ */
 export async function startScan(
   ctx: Context,
   source: Source,
+  opts: Pick<ScanOptions, 'allowRemovals'> = {},
 ): Promise<{ started: boolean; done: Promise<void> }> {
   const locked: { resolve?: (held: boolean) => void } = {};
   const holdsLock = new Promise<boolean>((resolve) => (locked.resolve = resolve));
-  const done = scanWithLock(ctx, source, { onLocked: () => locked.resolve?.(true) })
+  const done = scanWithLock(ctx, source, { ...opts, onLocked: () => locked.resolve?.(true) })
     .then((r) =>
       ctx.log.info(
         `admin: scan of ${r.name}: ${r.status}, ${r.counts.new} new, ${r.counts.updated} updated, ${r.counts.errors} errors`,

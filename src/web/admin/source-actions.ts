@@ -4,7 +4,7 @@ import type { Context } from '../../context.ts';
 import { addSource, removeSource, SourceError } from '../../scan/sources.ts';
 import { findSourceById } from '../../store/sources.ts';
 import { notFound } from '../errors.ts';
-import { field } from '../form.ts';
+import { checkbox, field } from '../form.ts';
 import { html } from '../html.ts';
 import { idOf, seeOther, signedInForm } from './common.ts';
 import { startScan } from './scan-now.ts';
@@ -52,10 +52,13 @@ export function adminAddSource(ctx: Context): RouteHandlerMethod {
 
 export function adminScanSource(ctx: Context): RouteHandlerMethod {
   return async (req, reply) => {
+    const { body } = signedInForm(req);
+    const allowRemovals = checkbox(body, 'allowRemovals');
     const source = await sourceById(ctx, idOf(req));
     if (source.enabled !== 1) throw notFound(`admin: source ${source.name} is disabled`);
-    const { started } = await startScan(ctx, source);
-    return seeOther(reply, `/admin/sources?done=${started ? 'scan' : 'busy'}`);
+    const { started } = await startScan(ctx, source, { allowRemovals });
+    const done = !started ? 'busy' : allowRemovals ? 'scan-removals' : 'scan';
+    return seeOther(reply, `/admin/sources?done=${done}`);
   };
 }
 

@@ -1,6 +1,7 @@
 /** GET /admin/sources — every source with its status, last scan and error, scan-now and remove, and the add form. */
 import type { RouteHandlerMethod } from 'fastify';
 import type { Context } from '../../context.ts';
+import { isRemovalGuardMessage } from '../../scan/removal-guard.ts';
 import { listSources } from '../../scan/sources.ts';
 import type { Source } from '../../store/schema.ts';
 import { csrfInput } from '../csrf.ts';
@@ -11,6 +12,8 @@ import { scanInProgress } from './scan-now.ts';
 
 export const SOURCE_NOTICES: Record<string, string> = {
   scan: 'The scan has started in the background; reload this page to follow it.',
+  'scan-removals':
+    'The scan has started in the background, its removals allowed; reload this page to follow it.',
   busy: 'A scan of this source is already running.',
   added: 'The source was added. Start its first scan with "Scan now".',
   removed: 'The source was removed; its articles stay in the archive, retired.',
@@ -23,6 +26,17 @@ function status(s: Source, scanning: boolean): string {
   return s.last_error ? `failing (${s.error_count}×)` : 'ok';
 }
 
+/** "Scan now", and "Allow removals" once the removal guard stopped the source's last scan. */
+function scanButtons(current: CurrentUser, s: Source, scanning: boolean): SafeHtml | '' {
+  if (s.enabled !== 1 || scanning) return '';
+  const action = `/admin/sources/${s.id}/scan`;
+  const allow = isRemovalGuardMessage(s.last_error)
+    ? html`
+${actionButton(current, action, 'Allow removals', html`<input type="hidden" name="allowRemovals" value="1">`)}`
+    : '';
+  return html`${actionButton(current, action, 'Scan now')}${allow}`;
+}
+
 function row(current: CurrentUser, s: Source, scanning: boolean): SafeHtml {
   const id = s.id;
   return html`<tr>
@@ -33,7 +47,7 @@ function row(current: CurrentUser, s: Source, scanning: boolean): SafeHtml {
 <td>${shortTime(s.last_scan_at)}</td>
 <td>${shortTime(s.last_success_at)}</td>
 <td class="wrap">${s.last_error ?? '–'}</td>
-<td>${s.enabled === 1 && !scanning ? actionButton(current, `/admin/sources/${id}/scan`, 'Scan now') : ''}
+<td>${scanButtons(current, s, scanning)}
 ${s.enabled === 1 ? actionButton(current, `/admin/sources/${id}/remove`, 'Remove') : ''}</td>
 </tr>`;
 }
