@@ -1,6 +1,8 @@
 /**
- * Builds what matching works on, once per digest run: the window of alertable changes with their
- * live articles, technologies and text, indexed by article and by technology. The rows come from
+ * Builds what matching works on: a window of alertable changes with their live articles,
+ * technologies and text, indexed by article and by technology. `loadWindow` reads a window
+ * whole; the digest tick reads it a page at a time (pages.ts) through `windowOf`, without
+ * bodies, and `loadBodies` adds them to a page when saved queries need them. The rows come from
  * the store (store/changes/window.ts), a handful of queries in chunks whatever the number of users.
  */
 import type { Kysely } from 'kysely';
