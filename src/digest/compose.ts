@@ -46,7 +46,7 @@ export interface ComposeReport {
 export interface ComposeOptions {
   /** Users read, matched and queued together (default 1,000). */
   batchSize?: number;
-  /** Alertable changes per page of the change window (default 1,000). */
+  /** Alertable changes per page of the change window (default 500). */
   windowPageSize?: number;
   /** Items shown in one mail; the rest are counted and linked (default MAX_ITEMS_SHOWN, 50). */
   maxItems?: number;

@@ -39,10 +39,7 @@ export class DigestTally {
       for (const id of item.subscriptionIds) this.subscriptionIds.add(id);
     }
     addTechnologyWeights(this.weights, items, this.subscribed);
-    this.shown =
-      this.shown.length === 0
-        ? items.slice(0, this.cap)
-        : [...this.shown, ...items].sort(compareItems).slice(0, this.cap);
+    this.shown = firstOfBoth(this.shown, items, this.cap);
   }
 
   /** Items counted but not shown. */
@@ -54,4 +51,17 @@ export class DigestTally {
   topTechnologies(limit = 2): string[] {
     return rankTechnologies(this.weights, limit);
   }
+}
+
+/** The first `cap` items of two lists in digest order, merged: at most `cap` comparisons. */
+function firstOfBoth(a: DigestItem[], b: DigestItem[], cap: number): DigestItem[] {
+  if (a.length === 0) return b.slice(0, cap);
+  const out: DigestItem[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < cap && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && compareItems(a[i], b[j]) <= 0)) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
 }

@@ -19,8 +19,8 @@ import { ItemCache, QueryEvaluator, type QueryHits } from './match.ts';
 import type { ChangeWindow } from './types.ts';
 import { loadBodies, windowOf } from './window.ts';
 
-/** Alertable changes per page, by default: the biggest real day fits in one. */
-export const WINDOW_PAGE_SIZE = 1_000;
+/** Alertable changes per page, by default: the biggest real day (330) fits in one. */
+export const WINDOW_PAGE_SIZE = 500;
 /** Query results remembered per page; past this the memo starts again. */
 const MEMO_LIMIT = 20_000;
 const NO_HITS: ReadonlySet<number> = new Set();
