@@ -3,17 +3,24 @@
  * has no digest for it yet, match the changes since their watermark against their active
  * subscriptions, render the mail and queue it, advancing the watermark in the same transaction.
  * Users with nothing to send only have their watermark advanced: no items, no mail.
+ *
+ * Memory stays bounded whatever the number of users and the length of their windows: users are
+ * read a page at a time (by id) with only their own subscriptions, the change window is read in
+ * pages without bodies (match/pages.ts), and each user keeps the first `maxItems` items and the
+ * count of the rest, which the mail names and links to ("…and 312 more").
  */
 import type { Context } from '../context.ts';
-import { evaluateQueries, ItemCache, itemsForUser, type QueryHits } from '../match/match.ts';
-import type { ActiveSubscription, DigestItem } from '../match/types.ts';
-import { loadWindow } from '../match/window.ts';
+import { itemsForUser } from '../match/match.ts';
+import { WindowReader, WINDOW_PAGE_SIZE } from '../match/pages.ts';
+import type { ActiveSubscription } from '../match/types.ts';
 import { changeHorizon } from '../store/changes/window.ts';
 import { existingDigests, queueDigests, type QueueEntry } from '../store/digests.ts';
 import { activeSubscriptions } from '../store/subscriptions.ts';
-import { digestRecipients, type DigestUser } from '../store/users.ts';
+import { digestRecipientsPage, type DigestUser } from '../store/users.ts';
+import { moreLinks } from './more-links.ts';
 import { dueStates } from './period.ts';
-import { renderDigest } from './template.ts';
+import { DigestTally } from './tally.ts';
+import { MAX_ITEMS_SHOWN, renderDigest } from './template.ts';
 import { signToken } from './tokens.ts';
 
 export interface QueuedDigest {
@@ -21,6 +28,7 @@ export interface QueuedDigest {
   userId: number;
   email: string;
   period: string;
+  /** Items in the digest, shown in the mail or not. */
   items: number;
   messageId: string;
 }
@@ -35,23 +43,49 @@ export interface ComposeReport {
   invalidQueries: string[];
 }
 
+export interface ComposeOptions {
+  /** Users read, matched and queued together (default 1,000). */
+  batchSize?: number;
+  /** Alertable changes per page of the change window (default 500). */
+  windowPageSize?: number;
+  /** Items shown in one mail; the rest are counted and linked (default MAX_ITEMS_SHOWN, 50). */
+  maxItems?: number;
+}
+
+export const USER_BATCH_SIZE = 1_000;
+
+/** One compose run: its settings, the window reader shared by its batches, and its report. */
+interface Run {
+  ctx: Context;
+  at: Date;
+  createdAt: string;
+  horizon: number;
+  maxItems: number;
+  reader: WindowReader;
+  report: ComposeReport;
+  invalid: Set<string>;
+  pending: number;
+}
+
+type Pending = { user: DigestUser; period: string };
+
 function digestEntry(
   ctx: Context,
-  user: DigestUser,
-  period: string,
-  items: DigestItem[],
+  { user, period }: Pending,
+  tally: DigestTally,
   subs: ActiveSubscription[],
+  moreUrl: string,
 ): QueueEntry {
   const secret = ctx.config.secret;
-  const matched = new Set(items.flatMap((i) => i.subscriptionIds));
   const mail = renderDigest({
     baseUrl: ctx.config.baseUrl,
     userId: user.id,
     period,
     cadence: user.cadence,
-    items,
+    items: tally.shown,
+    totals: { items: tally.total, fresh: tally.fresh, technologies: tally.topTechnologies(), moreUrl },
     subscriptions: subs
-      .filter((s) => matched.has(s.id))
+      .filter((s) => tally.subscriptionIds.has(s.id))
       .map((s) => ({
         id: s.id,
         kind: s.kind,
@@ -60,7 +94,7 @@ function digestEntry(
       })),
     unsubscribeToken: signToken(secret, { purpose: 'unsubscribe', userId: user.id, subscriptionId: null }),
   });
-  const stored = items.map((i) => ({
+  const stored = tally.shown.map((i) => ({
     articleId: i.articleId,
     kb: i.kb,
     title: i.title,
@@ -81,95 +115,119 @@ function digestEntry(
       html: mail.html,
       headers: mail.headers,
       items: stored,
+      itemCount: tally.total,
     },
   };
 }
 
-/** What every due user's items are computed from: one window, its query hits, the subscriptions. */
-interface Matching {
-  subscriptions: Map<number, ActiveSubscription[]>;
-  cache: ItemCache;
-  hits: QueryHits;
+/**
+ * Matches a batch of users (oldest watermark first) page by page of the window: a page counts
+ * for the users whose watermark lies below it, and each page's items join their tallies.
+ */
+async function matchBatch(
+  run: Run,
+  batch: DigestUser[],
+  subscriptions: Map<number, ActiveSubscription[]>,
+): Promise<Map<number, DigestTally>> {
+  const tallies = new Map(
+    batch.map((u) => [u.id, new DigestTally(run.maxItems, subscriptions.get(u.id) ?? [])]),
+  );
+  for await (const page of run.reader.pages(batch[0].watermark)) {
+    const active = batch.filter((u) => u.watermark < page.hi);
+    const queries = active.flatMap((u) =>
+      (subscriptions.get(u.id) ?? []).flatMap((s) => (s.kind === 'query' && s.query ? [s.query] : [])),
+    );
+    const hits = await run.reader.hits(page, queries);
+    for (const [q, message] of hits.invalid) {
+      if (run.invalid.has(q)) continue;
+      run.invalid.add(q);
+      run.ctx.log.warn(`digest: saved query ${JSON.stringify(q)} no longer parses: ${message}`);
+    }
+    for (const u of active)
+      tallies.get(u.id)!.add(itemsForUser(u, subscriptions.get(u.id) ?? [], page.cache, hits));
+  }
+  return tallies;
 }
 
-/** Loads the window from the lowest pending watermark up to `horizon` and runs the saved queries on it. */
-async function prepareMatching(ctx: Context, pending: DigestUser[], horizon: number): Promise<Matching> {
-  const db = ctx.store.db;
+/** Matches, renders and queues the due users of one page of users; adds what it did to the report. */
+async function composeBatch(run: Run, users: DigestUser[]): Promise<void> {
+  const db = run.ctx.store.db;
+  const states = dueStates(run.at, users);
+  const due = users.filter((u) => states.get(u)?.due);
+  run.report.due += due.length;
+  if (due.length === 0) return;
+  const periodOf = (u: DigestUser) => states.get(u)?.period ?? '';
+  const done = await existingDigests(
+    db,
+    [...new Set(due.map(periodOf))],
+    due.map((u) => u.id),
+  );
+  const pending = due
+    .filter((u) => u.watermark < run.horizon && !done.has(`${u.id}|${periodOf(u)}`))
+    .sort((a, b) => a.watermark - b.watermark || a.id - b.id);
+  if (pending.length === 0) return;
+  run.pending += pending.length;
+
   const subscriptions = await activeSubscriptions(db, new Set(pending.map((u) => u.id)));
-  const queries = [...subscriptions.values()]
-    .flat()
-    .flatMap((s) => (s.kind === 'query' && s.query ? [s.query] : []));
-  const afterId = pending.reduce((min, u) => Math.min(min, u.watermark), horizon);
-  const window = await loadWindow(db, afterId, horizon, { withBody: queries.length > 0 });
-  const hits: QueryHits = evaluateQueries(queries, window.articles.values());
-  for (const [q, message] of hits.invalid)
-    ctx.log.warn(`digest: saved query ${JSON.stringify(q)} no longer parses: ${message}`);
-  return { subscriptions, cache: new ItemCache(window), hits };
+  const tallies = await matchBatch(run, pending, subscriptions);
+  const links = await moreLinks(run.ctx, run.horizon, pending, tallies, subscriptions);
+  const entries: QueueEntry[] = pending.map((user) => {
+    const tally = tallies.get(user.id)!;
+    const p = { user, period: periodOf(user) };
+    return tally.total > 0
+      ? digestEntry(run.ctx, p, tally, subscriptions.get(user.id) ?? [], links.get(user.id) ?? '')
+      : { userId: user.id, watermark: user.watermark, period: p.period };
+  });
+  await queueEntries(run, entries, pending);
 }
 
-/** Matches, renders and queues one batch of users; adds what it queued to the report. */
-async function queueBatch(
-  ctx: Context,
-  m: Matching,
-  batch: { user: DigestUser; period: string }[],
-  at: { horizon: number; createdAt: string },
-  report: ComposeReport,
-): Promise<void> {
-  const entries: QueueEntry[] = batch.map(({ user, period }) => {
-    const subs = m.subscriptions.get(user.id) ?? [];
-    const items = itemsForUser(user, subs, m.cache, m.hits);
-    return items.length > 0
-      ? digestEntry(ctx, user, period, items, subs)
-      : { userId: user.id, watermark: user.watermark, period };
-  });
-  const inserted = await queueDigests(ctx.store.db, at.horizon, entries, at.createdAt);
+async function queueEntries(run: Run, entries: QueueEntry[], pending: DigestUser[]): Promise<void> {
+  const inserted = await queueDigests(run.ctx.store.db, run.horizon, entries, run.createdAt);
   const entryOf = new Map(entries.map((e) => [e.userId, e]));
-  const userOf = new Map(batch.map((b) => [b.user.id, b.user]));
+  const userOf = new Map(pending.map((u) => [u.id, u]));
   for (const row of inserted) {
     const digest = entryOf.get(row.userId)?.digest;
     const user = userOf.get(row.userId);
     if (!digest || !user) continue;
-    report.queued.push({
+    run.report.queued.push({
       digestId: row.id,
       userId: row.userId,
       email: user.email,
       period: row.period,
-      items: digest.items.length,
+      items: digest.itemCount ?? digest.items.length,
       messageId: digest.messageId,
     });
   }
-  report.empty += entries.filter((e) => !e.digest).length;
+  run.report.empty += entries.filter((e) => !e.digest).length;
 }
 
 /** Composes and queues every digest due at `at`. Safe to run in several processes at once. */
-export async function composeDue(
-  ctx: Context,
-  at: Date,
-  opts: { batchSize?: number } = {},
-): Promise<ComposeReport> {
+export async function composeDue(ctx: Context, at: Date, opts: ComposeOptions = {}): Promise<ComposeReport> {
   const db = ctx.store.db;
   const horizon = await changeHorizon(db);
-  const users = await digestRecipients(db);
-  const states = dueStates(at, users);
-  const periodOf = (u: DigestUser) => states.get(u)?.period ?? '';
-  const due = users.filter((u) => states.get(u)?.due);
-  const report: ComposeReport = { horizon, due: due.length, queued: [], empty: 0, invalidQueries: [] };
-  if (due.length === 0) return report;
-
-  const done = await existingDigests(db, [...new Set(due.map(periodOf))]);
-  const pending = due.filter((u) => u.watermark < horizon && !done.has(`${u.id}|${periodOf(u)}`));
-  if (pending.length === 0) return report;
-
-  const matching = await prepareMatching(ctx, pending, horizon);
-  report.invalidQueries = [...matching.hits.invalid.keys()];
-  const batchSize = opts.batchSize ?? 500;
-  const createdAt = at.toISOString();
-  for (let i = 0; i < pending.length; i += batchSize) {
-    const batch = pending.slice(i, i + batchSize).map((user) => ({ user, period: periodOf(user) }));
-    await queueBatch(ctx, matching, batch, { horizon, createdAt }, report);
+  const batchSize = opts.batchSize ?? USER_BATCH_SIZE;
+  if (!(batchSize >= 1)) throw new RangeError(`digest: batch size must be at least 1, not ${batchSize}`);
+  const run: Run = {
+    ctx,
+    at,
+    createdAt: at.toISOString(),
+    horizon,
+    maxItems: opts.maxItems ?? MAX_ITEMS_SHOWN,
+    reader: new WindowReader(db, horizon, opts.windowPageSize ?? WINDOW_PAGE_SIZE),
+    report: { horizon, due: 0, queued: [], empty: 0, invalidQueries: [] },
+    invalid: new Set(),
+    pending: 0,
+  };
+  for (let afterId = 0; ;) {
+    const users = await digestRecipientsPage(db, afterId, batchSize);
+    if (users.length > 0) await composeBatch(run, users);
+    if (users.length < batchSize) break;
+    afterId = users[users.length - 1].id;
   }
-  ctx.log.info(
-    `digest: ${report.queued.length} queued, ${report.empty} with nothing new, of ${due.length} due (changes up to ${horizon})`,
-  );
-  return report;
+  run.report.invalidQueries = [...run.invalid];
+  if (run.pending > 0)
+    ctx.log.info(
+      `digest: ${run.report.queued.length} queued, ${run.report.empty} with nothing new, of ${run.report.due} due (changes up to ${horizon}; window read in ${run.reader.pagesRead} page(s))`,
+    );
+  return run.report;
 }

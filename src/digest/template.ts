@@ -4,6 +4,9 @@
  * retried send is recognisably the same message. Every user or article text is escaped in HTML.
  */
 import type { DigestItem } from '../match/types.ts';
+import { countsText, subjectText, topTechnologies } from './headline.ts';
+
+export { countsLine, subjectOf, topTechnologies } from './headline.ts';
 
 export interface DigestSubscription {
   id: number;
@@ -18,10 +21,25 @@ export interface DigestMailInput {
   userId: number;
   period: string;
   cadence: 'daily' | 'weekly';
+  /** The items shown, in digest order. */
   items: DigestItem[];
+  /** What the digest holds in all, when `items` are only its first items (a capped list). */
+  totals?: DigestTotals;
   /** The subscriptions that matched at least one item. */
   subscriptions: DigestSubscription[];
   unsubscribeToken: string;
+}
+
+/** A digest in all: what its subject and headline count, and where the items not shown are. */
+export interface DigestTotals {
+  /** Items in the digest, shown or not. */
+  items: number;
+  /** Of them, new articles. */
+  fresh: number;
+  /** The technologies the digest is most about, as `topTechnologies` over every item. */
+  technologies: string[];
+  /** A page of the site listing the items the mail leaves out. */
+  moreUrl: string;
 }
 
 export interface RenderedDigest {
@@ -33,8 +51,8 @@ export interface RenderedDigest {
   messageId: string;
 }
 
-/** Items shown in full; beyond this the mail points to the website. */
-export const MAX_ITEMS_SHOWN = 150;
+/** Items shown in a mail, by default; beyond this the mail counts the rest and links to them. */
+export const MAX_ITEMS_SHOWN = 50;
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -65,42 +83,6 @@ export function unsubscribeUrl(baseUrl: string, token: string): string {
 
 export function muteUrl(baseUrl: string, token: string): string {
   return `${baseUrl}/mute?token=${token}`;
-}
-
-/** "3 new, 2 updated". */
-export function countsLine(items: DigestItem[]): string {
-  const fresh = items.filter((i) => i.kind === 'new').length;
-  const updated = items.length - fresh;
-  return [fresh ? `${fresh} new` : '', updated ? `${updated} updated` : ''].filter(Boolean).join(', ');
-}
-
-/** The technologies most items are about, subscribed ones first. */
-export function topTechnologies(
-  items: DigestItem[],
-  subscriptions: DigestSubscription[],
-  limit = 2,
-): string[] {
-  const subscribed = new Map(
-    subscriptions.filter((s) => s.kind === 'technology').map((s) => [s.id, s.label]),
-  );
-  const counts = new Map<string, number>();
-  for (const item of items) {
-    const names = item.subscriptionIds
-      .map((id) => subscribed.get(id))
-      .filter((n): n is string => n !== undefined);
-    for (const name of new Set(names.length > 0 ? names : item.technologies.slice(0, 1)))
-      counts.set(name, (counts.get(name) ?? 0) + (item.minor ? 0.5 : 1));
-  }
-  return [...counts]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, limit)
-    .map(([name]) => name);
-}
-
-export function subjectOf(items: DigestItem[], subscriptions: DigestSubscription[]): string {
-  const top = topTechnologies(items, subscriptions);
-  const subject = `${countsLine(items)}${top.length ? `: ${top.join(', ')}` : ''}`;
-  return subject.length > 120 ? `${subject.slice(0, 119)}…` : subject;
 }
 
 function changeLine(item: DigestItem): string {
@@ -136,16 +118,15 @@ interface Parts {
   main: DigestItem[];
   minor: DigestItem[];
   hidden: number;
+  totals: DigestTotals;
+  counts: string;
   subs: Map<number, DigestSubscription>;
   link: Map<DigestItem, string>;
 }
 
-function renderText({ input, main, minor, hidden, subs, link }: Parts): string {
+function renderText({ input, main, minor, hidden, totals, counts, subs, link }: Parts): string {
   const { baseUrl } = input;
-  const lines: string[] = [
-    `kbwatch ${input.cadence} digest, ${input.period}: ${countsLine(input.items)}`,
-    '',
-  ];
+  const lines: string[] = [`kbwatch ${input.cadence} digest, ${input.period}: ${counts}`, ''];
   for (const item of main) {
     lines.push(`* ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}`);
     lines.push(`  ${changeLine(item)}`);
@@ -159,7 +140,7 @@ function renderText({ input, main, minor, hidden, subs, link }: Parts): string {
       lines.push(`- ${item.title}${item.kb !== null ? ` (${kbLabel(item)})` : ''}: ${link.get(item)}`);
     lines.push('');
   }
-  if (hidden) lines.push(`…and ${hidden} more on ${baseUrl}/`, '');
+  if (hidden) lines.push(`…and ${hidden} more on ${totals.moreUrl}`, '');
   lines.push('-- ', 'You get this digest because you follow:');
   for (const s of input.subscriptions)
     lines.push(`- ${s.kind === 'query' ? `"${s.label}"` : s.label} (mute: ${muteUrl(baseUrl, s.muteToken)})`);
@@ -177,7 +158,7 @@ h1{font-size:20px}h2{font-size:16px}ul{padding-left:18px}li.i{margin:0 0 16px}a.
 .m{color:#555}.w{color:#777;font-size:13px}.f{font-size:13px;color:#555}.p{display:none;max-height:0;overflow:hidden}`;
 
 function renderHtml(
-  { input, main, minor, hidden, subs, link }: Parts,
+  { input, main, minor, hidden, totals, counts, subs, link }: Parts,
   subject: string,
   previewText: string,
 ): string {
@@ -201,12 +182,12 @@ function renderHtml(
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(subject)}</title><style>${STYLE}</style></head>
 <body>
 <div class="p">${esc(previewText)}</div>
-<h1>kbwatch ${esc(input.cadence)} digest, ${esc(input.period)}: ${esc(countsLine(input.items))}</h1>
+<h1>kbwatch ${esc(input.cadence)} digest, ${esc(input.period)}: ${esc(counts)}</h1>
 <ul>
 ${items.join('\n')}
 </ul>
 ${minorHtml}
-${hidden ? `<p>…and ${hidden} more on <a href="${esc(baseUrl)}/">kbwatch</a>.</p>` : ''}
+${hidden ? `<p>…and ${hidden} more on <a href="${esc(totals.moreUrl)}">kbwatch</a>.</p>` : ''}
 <hr>
 <p class="f">You get this digest because you follow:</p>
 <ul class="f">${follows}</ul>
@@ -215,17 +196,34 @@ ${hidden ? `<p>…and ${hidden} more on <a href="${esc(baseUrl)}/">kbwatch</a>.<
 `;
 }
 
+/** The totals of a list given whole: the mail shows its first MAX_ITEMS_SHOWN, the site the rest. */
+function totalsOf(input: DigestMailInput): DigestTotals {
+  const fresh = input.items.filter((i) => i.kind === 'new').length;
+  return {
+    items: input.items.length,
+    fresh,
+    technologies: topTechnologies(input.items, input.subscriptions),
+    moreUrl: `${input.baseUrl}/`,
+  };
+}
+
+/**
+ * The mail of one digest. `items` are shown as given when `totals` says what the digest holds in
+ * all (the composer caps the list); otherwise the first MAX_ITEMS_SHOWN of them.
+ */
 export function renderDigest(input: DigestMailInput): RenderedDigest {
-  const shown = input.items.slice(0, MAX_ITEMS_SHOWN);
+  const totals = input.totals ?? totalsOf(input);
+  const shown = input.totals ? input.items : input.items.slice(0, MAX_ITEMS_SHOWN);
   const main = shown.filter((i) => !i.minor);
   const minor = shown.filter((i) => i.minor);
-  const hidden = input.items.length - shown.length;
+  const hidden = Math.max(0, totals.items - shown.length);
   const subs = new Map(input.subscriptions.map((s) => [s.id, s]));
   const link = new Map(shown.map((i) => [i, articleLink(input.baseUrl, i)]));
-  const parts: Parts = { input, main, minor, hidden, subs, link };
-  const previewText = preview(input.items);
+  const counts = countsText(totals.fresh, totals.items - totals.fresh);
+  const parts: Parts = { input, main, minor, hidden, totals, counts, subs, link };
+  const previewText = preview(shown);
   const host = hostOf(input.baseUrl);
-  const subject = subjectOf(input.items, input.subscriptions);
+  const subject = subjectText(counts, totals.technologies);
   return {
     subject,
     preview: previewText,

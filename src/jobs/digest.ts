@@ -5,7 +5,7 @@
  */
 import type { Context } from '../context.ts';
 import { deliverQueued, type DeliveryReport, type SendOptions } from '../deliver/sender.ts';
-import { composeDue, type ComposeReport } from '../digest/compose.ts';
+import { composeDue, type ComposeOptions, type ComposeReport } from '../digest/compose.ts';
 import { HorizonBusyError } from '../store/changes/window.ts';
 import { digestStatuses, type DigestStatus } from '../store/outbox.ts';
 
@@ -16,6 +16,8 @@ export interface TickOptions {
   send?: Partial<SendOptions>;
   /** Compose only; leave sending to another process. */
   composeOnly?: boolean;
+  /** Composer settings: users per batch, changes per window page, items shown per mail. */
+  compose?: ComposeOptions;
 }
 
 export interface TickReport {
@@ -29,7 +31,7 @@ export async function runDigestTick(ctx: Context, opts: TickOptions = {}): Promi
   const at = opts.at ?? ctx.now();
   let compose: ComposeReport | null = null;
   try {
-    compose = await composeDue(ctx, at);
+    compose = await composeDue(ctx, at, opts.compose);
   } catch (err) {
     if (!(err instanceof HorizonBusyError)) throw err;
     ctx.log.warn(err.message);

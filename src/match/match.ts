@@ -30,28 +30,44 @@ export interface QueryHits {
  * the candidates, the query language's own matcher decides.
  */
 export function evaluateQueries(queries: Iterable<string>, articles: Iterable<WindowArticle>): QueryHits {
-  const docs = new Map([...articles].map((a) => [a.id, a]));
-  const index = new WordIndex(docs.values());
-  const hits = new Map<string, Set<number>>();
-  const invalid = new Map<string, string>();
-  for (const text of new Set(queries)) {
-    let ast: Query;
-    try {
-      ast = parse(text);
-    } catch (err) {
-      invalid.set(text, err instanceof Error ? err.message : String(err));
-      continue;
-    }
-    const found = new Set<number>();
-    const candidates = index.candidates(ast);
-    if (candidates === null) {
-      for (const a of docs.values()) if (matches(ast, a.doc)) found.add(a.id);
-    } else {
-      for (const id of candidates) if (matches(ast, docs.get(id)!.doc)) found.add(id);
-    }
-    if (found.size > 0) hits.set(text, found);
+  return new QueryEvaluator(articles).evaluate(queries);
+}
+
+/**
+ * Saved queries against one set of articles, the word index built once: several batches of
+ * users evaluate their queries against the same articles without indexing them again.
+ */
+export class QueryEvaluator {
+  private readonly docs: Map<number, WindowArticle>;
+  private readonly index: WordIndex;
+
+  constructor(articles: Iterable<WindowArticle>) {
+    this.docs = new Map([...articles].map((a) => [a.id, a]));
+    this.index = new WordIndex(this.docs.values());
   }
-  return { hits, invalid };
+
+  evaluate(queries: Iterable<string>): QueryHits {
+    const hits = new Map<string, Set<number>>();
+    const invalid = new Map<string, string>();
+    for (const text of new Set(queries)) {
+      let ast: Query;
+      try {
+        ast = parse(text);
+      } catch (err) {
+        invalid.set(text, err instanceof Error ? err.message : String(err));
+        continue;
+      }
+      const found = new Set<number>();
+      const candidates = this.index.candidates(ast);
+      if (candidates === null) {
+        for (const a of this.docs.values()) if (matches(ast, a.doc)) found.add(a.id);
+      } else {
+        for (const id of candidates) if (matches(ast, this.docs.get(id)!.doc)) found.add(id);
+      }
+      if (found.size > 0) hits.set(text, found);
+    }
+    return { hits, invalid };
+  }
 }
 
 /** Sums the summaries of several updates of one article: sections united, words added up. */
@@ -103,6 +119,8 @@ function itemBase(window: ChangeWindow, article: WindowArticle, watermark: numbe
 }
 
 const KIND_ORDER = { product: 0, area: 1, keyword: 2 } as const;
+/** Item bases from later watermarks kept at most (each a few hundred bytes). */
+const PARTIAL_LIMIT = 100_000;
 
 /** Digest order: substantive items first (new, then updated), minor updates last; by title. */
 export function compareItems(a: DigestItem, b: DigestItem): number {
@@ -142,6 +160,8 @@ export class ItemCache {
   get(articleId: number, watermark: number): ItemBase | null {
     const fromStart = watermark <= this.window.afterId;
     const key = fromStart ? articleId : `${articleId}:${watermark}`;
+    // Users at many different watermarks: start again rather than grow without end.
+    if (!fromStart && this.partial.size >= PARTIAL_LIMIT) this.partial.clear();
     const cache = (fromStart ? this.whole : this.partial) as Map<number | string, ItemBase | null>;
     let base = cache.get(key);
     if (base === undefined) {

@@ -1,6 +1,8 @@
 /**
- * Builds what matching works on, once per digest run: the window of alertable changes with their
- * live articles, technologies and text, indexed by article and by technology. The rows come from
+ * Builds what matching works on: a window of alertable changes with their live articles,
+ * technologies and text, indexed by article and by technology. `loadWindow` reads a window
+ * whole; the digest tick reads it a page at a time (pages.ts) through `windowOf`, without
+ * bodies, and `loadBodies` adds them to a page when saved queries need them. The rows come from
  * the store (store/changes/window.ts), a handful of queries in chunks whatever the number of users.
  */
 import type { Kysely } from 'kysely';
@@ -70,26 +72,44 @@ export async function loadWindow(
   upToId: number,
   opts: { withBody?: boolean } = {},
 ): Promise<ChangeWindow> {
+  const changes = upToId <= afterId ? [] : await alertableChanges(db, afterId, upToId);
+  const sources = changes.length > 0 ? await sourceNames(db) : new Map<number, string>();
+  return windowOf(db, { afterId, upToId, changes, sources, withBody: opts.withBody !== false });
+}
+
+/**
+ * The window made of the given changes (oldest first) with their live articles, read in chunks;
+ * bodies only when asked for (`loadBodies` can add them later).
+ */
+export async function windowOf(
+  db: Kysely<Database>,
+  w: {
+    afterId: number;
+    upToId: number;
+    changes: WindowChange[];
+    sources: Map<number, string>;
+    withBody: boolean;
+  },
+): Promise<ChangeWindow> {
   const window: ChangeWindow = {
-    afterId,
-    upToId,
+    afterId: w.afterId,
+    upToId: w.upToId,
     articles: new Map(),
     technologies: new Map(),
     byTechnology: new Map(),
   };
-  if (upToId <= afterId) return window;
+  if (w.changes.length === 0) return window;
   const byArticle = new Map<number, WindowChange[]>();
-  for (const c of await alertableChanges(db, afterId, upToId)) push(byArticle, c.articleId, c);
+  for (const c of w.changes) push(byArticle, c.articleId, c);
   const ids = [...byArticle.keys()];
-  const sources = await sourceNames(db);
-  const bodies = opts.withBody === false ? new Map<number, string>() : await articleBodies(db, ids);
+  const bodies = w.withBody ? await articleBodies(db, ids) : new Map<number, string>();
   const techOf = new Map<number, number[]>();
   for (const link of await articleTechnologies(db, ids)) {
     window.technologies.set(link.technology.id, link.technology);
     push(techOf, link.articleId, link.technology.id);
   }
   const aliases = await technologyAliases(db, [...window.technologies.keys()]);
-  const parts: ArticleParts = { window, byArticle, techOf, aliases, bodies, sources };
+  const parts: ArticleParts = { window, byArticle, techOf, aliases, bodies, sources: w.sources };
   for (const a of await windowArticles(db, ids)) {
     if (a.retired) continue;
     const article = windowArticle(a, parts);
@@ -97,4 +117,15 @@ export async function loadWindow(
     for (const t of article.technologyIds) push(window.byTechnology, t, a.id);
   }
   return window;
+}
+
+/** Reads the bodies of the window's articles into their documents, `chunk` articles per query. */
+export async function loadBodies(db: Kysely<Database>, window: ChangeWindow, chunk = 200): Promise<void> {
+  const ids = [...window.articles.keys()];
+  for (let i = 0; i < ids.length; i += chunk) {
+    for (const [id, body] of await articleBodies(db, ids.slice(i, i + chunk))) {
+      const article = window.articles.get(id);
+      if (article) article.doc.body = body;
+    }
+  }
 }

@@ -129,6 +129,34 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await existingDigests(db(), []), new Set());
     });
 
+    it('finds the existing digests of some users only, and counts items beyond those kept', async () => {
+      const [u, v] = [await user(), await user()];
+      const capped = { ...message('u', 2), itemCount: 362 };
+      await queueDigests(
+        db(),
+        50,
+        [
+          { userId: u, watermark: 0, period: '2026-10-23', digest: capped },
+          { userId: v, watermark: 0, period: '2026-10-23', digest: message('v') },
+        ],
+        CREATED,
+      );
+      assert.deepEqual(await existingDigests(db(), ['2026-10-23'], [v]), new Set([`${v}|2026-10-23`]));
+      assert.deepEqual(await existingDigests(db(), ['2026-10-23'], []), new Set());
+      const rows = await db()
+        .selectFrom('digests')
+        .select(['user_id', 'item_count'])
+        .orderBy('user_id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.user_id, r.item_count]),
+        [
+          [u, 362],
+          [v, 1],
+        ],
+      );
+    });
+
     it('queues in batches larger than one insert', async () => {
       const ids: number[] = [];
       for (let i = 0; i < 130; i++) ids.push(await user());

@@ -22,7 +22,10 @@ export interface DigestMessage {
   text: string;
   html: string;
   headers: Record<string, string>;
+  /** The items shown in the mail. */
   items: unknown[];
+  /** Items in the digest, shown or not (default: `items.length`). */
+  itemCount?: number;
 }
 
 export interface QueueEntry {
@@ -81,7 +84,7 @@ async function insertDigests(
       html_body: '',
       headers: JSON.stringify(e.digest.headers),
       items: JSON.stringify(e.digest.items),
-      item_count: e.digest.items.length,
+      item_count: e.digest.itemCount ?? e.digest.items.length,
       from_change_id: e.watermark,
       to_change_id: horizon,
       attempts: 0,
@@ -156,16 +159,19 @@ export async function queueDigests(
   });
 }
 
-/** (user, period) pairs that already have a digest, among the given periods, as `user|period`. */
-export async function existingDigests(db: Db, periods: string[]): Promise<Set<string>> {
+/**
+ * (user, period) pairs that already have a digest, among the given periods, as `user|period`;
+ * only those of `userIds` when given (a tick asks for one page of users at a time).
+ */
+export async function existingDigests(db: Db, periods: string[], userIds?: number[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (const part of chunks(periods, ID_CHUNK)) {
-    const rows = await db
-      .selectFrom('digests')
-      .select(['user_id', 'period'])
-      .where('period', 'in', part)
-      .execute();
-    for (const r of rows) out.add(`${r.user_id}|${r.period}`);
+    const users = userIds ? chunks(userIds, ID_CHUNK) : [null];
+    for (const someUsers of users) {
+      let q = db.selectFrom('digests').select(['user_id', 'period']).where('period', 'in', part);
+      if (someUsers) q = q.where('user_id', 'in', someUsers);
+      for (const r of await q.execute()) out.add(`${r.user_id}|${r.period}`);
+    }
   }
   return out;
 }

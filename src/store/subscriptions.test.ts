@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { insertDigestUser, subscribe } from '../../test/digest-factories.ts';
 import { insertTechnology } from '../../test/factories.ts';
+import { RowCounter } from '../../test/row-counter.ts';
 import { createStore, DIALECTS, skipReason } from '../../test/stores.ts';
 import type { Store } from './db.ts';
 import {
@@ -9,6 +10,7 @@ import {
   countSubscriptionsByUser,
   findUserSubscription,
   pauseAllSubscriptions,
+  technologySlugs,
 } from './subscriptions.ts';
 
 for (const dialect of DIALECTS) {
@@ -59,6 +61,19 @@ for (const dialect of DIALECTS) {
       ]);
       const onlyBob = await activeSubscriptions(store.db, new Set([bob, cy]));
       assert.deepEqual([...onlyBob.keys()], [bob]);
+    });
+
+    it('reads only the subscriptions of the users asked for, and technology slugs', async () => {
+      const counter = new RowCounter();
+      const onlyAnn = await activeSubscriptions(store.db.withPlugin(counter), new Set([ann]));
+      assert.deepEqual([...onlyAnn.keys()], [ann]);
+      assert.equal(counter.of('subscriptions').rows, 2, 'ann’s two active rows, not bob’s');
+      assert.equal(counter.of('technologies').rows, 1);
+      assert.deepEqual(await activeSubscriptions(store.db, new Set()), new Map());
+      assert.deepEqual(
+        await technologySlugs(store.db, [techId, 999_999]),
+        new Map([[techId, 'exchange-online']]),
+      );
     });
 
     it('finds one of the user’s own subscriptions with its technology', async () => {

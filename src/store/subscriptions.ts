@@ -3,6 +3,7 @@
  * the active subscriptions a digest run matches against.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { chunks } from './codec.ts';
 import type { Database, Subscription, Technology } from './schema.ts';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -192,24 +193,51 @@ export interface ActiveSubscription {
   label: string;
 }
 
-/** Subscriptions neither paused nor muted, grouped by user, oldest first; only for `userIds` when given. */
+type ActiveRow = Pick<Subscription, 'id' | 'user_id' | 'kind' | 'technology_id' | 'query'>;
+
+/** Active subscription rows: every one, or those of `userIds` (in chunks of 500 users). */
+async function activeRows(db: Db, userIds?: Set<number>): Promise<ActiveRow[]> {
+  const active = () =>
+    db
+      .selectFrom('subscriptions')
+      .select(['id', 'user_id', 'kind', 'technology_id', 'query'])
+      .where('paused', '=', 0)
+      .where('muted', '=', 0);
+  if (!userIds) return active().execute();
+  const out: ActiveRow[] = [];
+  for (const part of chunks([...userIds], 500))
+    out.push(...(await active().where('user_id', 'in', part).execute()));
+  return out;
+}
+
+/** Technology id → name, for the given technologies. */
+async function technologyNames(db: Db, ids: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const part of chunks(ids, 500))
+    for (const t of await db
+      .selectFrom('technologies')
+      .select(['id', 'name'])
+      .where('id', 'in', part)
+      .execute())
+      out.set(t.id, t.name);
+  return out;
+}
+
+/**
+ * Subscriptions neither paused nor muted, grouped by user, oldest first; only for `userIds` when
+ * given, and then only their rows are read (a digest tick asks for one page of users at a time).
+ */
 export async function activeSubscriptions(
   db: Db,
   userIds?: Set<number>,
 ): Promise<Map<number, ActiveSubscription[]>> {
   // No join and no ORDER BY: at 300,000 rows both cost more than naming and sorting in memory.
-  const names = new Map(
-    (await db.selectFrom('technologies').select(['id', 'name']).execute()).map((t) => [t.id, t.name]),
-  );
-  const rows = await db
-    .selectFrom('subscriptions')
-    .select(['id', 'user_id', 'kind', 'technology_id', 'query'])
-    .where('paused', '=', 0)
-    .where('muted', '=', 0)
-    .execute();
+  const rows = await activeRows(db, userIds);
+  const names = await technologyNames(db, [
+    ...new Set(rows.flatMap((r) => (r.technology_id === null ? [] : [r.technology_id]))),
+  ]);
   const out = new Map<number, ActiveSubscription[]>();
   for (const r of rows) {
-    if (userIds && !userIds.has(r.user_id)) continue;
     const label =
       r.kind === 'technology'
         ? (names.get(r.technology_id ?? -1) ?? `technology ${r.technology_id}`)
@@ -227,5 +255,18 @@ export async function activeSubscriptions(
     else out.set(r.user_id, [sub]);
   }
   for (const list of out.values()) if (list.length > 1) list.sort((a, b) => a.id - b.id);
+  return out;
+}
+
+/** Technology id → slug, for the given technologies. */
+export async function technologySlugs(db: Db, ids: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const part of chunks(ids, 500))
+    for (const t of await db
+      .selectFrom('technologies')
+      .select(['id', 'slug'])
+      .where('id', 'in', part)
+      .execute())
+      out.set(t.id, t.slug);
   return out;
 }

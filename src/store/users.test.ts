@@ -4,7 +4,7 @@ import { insertChange, insertDigestUser, insertScan } from '../../test/digest-fa
 import { insertArticle, insertSource } from '../../test/factories.ts';
 import { createStore, DIALECTS, skipReason } from '../../test/stores.ts';
 import type { Store } from './db.ts';
-import { digestRecipients, insertUser, userEmail } from './users.ts';
+import { digestRecipients, digestRecipientsPage, insertUser, userEmail } from './users.ts';
 
 for (const dialect of DIALECTS) {
   const reason = await skipReason(dialect);
@@ -69,6 +69,28 @@ for (const dialect of DIALECTS) {
         includeMinor: false,
         watermark,
       });
+    });
+
+    it('pages the recipients by id, a limit at a time', async () => {
+      const db = store.db;
+      const ids = [];
+      for (let i = 0; i < 5; i++) ids.push(await insertDigestUser(db, { email: `page${i}@example.org` }));
+      await insertDigestUser(db, { email: 'page-unconfirmed@example.org', confirmed: false });
+      const all = (await digestRecipients(db)).map((u) => u.id).sort((a, b) => a - b);
+      const pages: number[][] = [];
+      for (let after = 0; ;) {
+        const page = await digestRecipientsPage(db, after, 2);
+        if (page.length === 0) break;
+        pages.push(page.map((u) => u.id));
+        after = page[page.length - 1].id;
+      }
+      assert.ok(pages.every((p) => p.length <= 2));
+      assert.deepEqual(pages.flat(), all, 'every recipient once, in id order');
+      assert.ok(ids.every((id) => all.includes(id)));
+      assert.deepEqual(
+        (await digestRecipientsPage(db, 0, 1))[0],
+        (await digestRecipients(db)).find((u) => u.id === all[0]),
+      );
     });
   });
 }

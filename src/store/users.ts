@@ -96,15 +96,28 @@ export interface DigestUser {
   watermark: number;
 }
 
-/** Confirmed, unsuppressed users: the only ones a digest may go to (double opt-in). */
-export async function digestRecipients(db: Db): Promise<DigestUser[]> {
-  const rows = await db
+const RECIPIENT_COLUMNS = [
+  'id',
+  'email',
+  'time_zone',
+  'digest_hour',
+  'cadence',
+  'include_minor',
+  'watermark',
+] as const;
+
+function recipientsQuery(db: Db) {
+  return db
     .selectFrom('users')
-    .select(['id', 'email', 'time_zone', 'digest_hour', 'cadence', 'include_minor', 'watermark'])
+    .select(RECIPIENT_COLUMNS)
     .where('confirmed_at', 'is not', null)
-    .where('suppressed_at', 'is', null)
-    .execute();
-  return rows.map((r) => ({
+    .where('suppressed_at', 'is', null);
+}
+
+type RecipientRow = Pick<User, (typeof RECIPIENT_COLUMNS)[number]>;
+
+function digestUser(r: RecipientRow): DigestUser {
+  return {
     id: r.id,
     email: r.email,
     timeZone: r.time_zone,
@@ -112,7 +125,22 @@ export async function digestRecipients(db: Db): Promise<DigestUser[]> {
     cadence: r.cadence,
     includeMinor: r.include_minor === 1,
     watermark: r.watermark,
-  }));
+  };
+}
+
+/** Confirmed, unsuppressed users: the only ones a digest may go to (double opt-in). */
+export async function digestRecipients(db: Db): Promise<DigestUser[]> {
+  return (await recipientsQuery(db).execute()).map(digestUser);
+}
+
+/**
+ * One page of digest recipients by id: at most `limit` of them with an id above `afterId`,
+ * ascending. Keyset pagination, so a tick over any number of users holds one page at a time
+ * and a page costs the same wherever it starts.
+ */
+export async function digestRecipientsPage(db: Db, afterId: number, limit: number): Promise<DigestUser[]> {
+  const rows = await recipientsQuery(db).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map(digestUser);
 }
 
 // Sessions
