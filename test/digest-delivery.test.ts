@@ -1,11 +1,17 @@
 /**
  * Delivery against a misbehaving SMTP server, on both databases: temporary failures and dropped
  * connections are retried until every digest arrives exactly once; permanent rejections fail
- * visibly; three hard bounces suppress the address.
+ * visibly; three hard bounces suppress the address. A server that stalls past the senders' lease
+ * gets no duplicate (the claims are renewed while the sends run); a server that takes a message
+ * and drops the connection before its reply gets a copy, counted on the digest as an unknown
+ * outcome and carrying the same Message-ID.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { createMailer } from '../src/deliver/mailer.ts';
+import { deliverQueued } from '../src/deliver/sender.ts';
+import { runDigestTick } from '../src/jobs/digest.ts';
 import { listOutbox } from '../src/store/outbox.ts';
 import { DIALECTS, skipReason } from './stores.ts';
 import { digestBench, type DigestBench } from './digest-context.ts';
@@ -29,6 +35,26 @@ async function unsent(b: DigestBench): Promise<number> {
     .where('status', 'in', ['queued', 'sending'])
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/**
+ * A sending process of its own (its own SMTP pool): delivery runs one after another, as a
+ * worker's ticks would, until nothing is left to send. At `deadlineMs` it stops as a process
+ * does on SIGTERM (a sender whose claims lapse could otherwise trade rows with the other forever).
+ */
+async function sendingProcess(b: DigestBench, leaseMs: number, deadlineMs: number): Promise<number> {
+  const mailer = createMailer(b.ctx.config);
+  const signal = AbortSignal.timeout(deadlineMs);
+  let sent = 0;
+  try {
+    while ((await unsent(b)) > 0 && !signal.aborted) {
+      sent += (await deliverQueued(b.ctx, { mailer, leaseMs, concurrency: 4, backoffMs: 5, signal })).sent;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    await mailer.close();
+  }
+  return sent;
 }
 
 for (const dialect of DIALECTS) {
@@ -152,6 +178,81 @@ for (const dialect of DIALECTS) {
           failed.every((r) => r.status === 'failed' && /550/.test(r.lastError ?? '') && r.sentAt === null),
         );
         assert.equal(rows.filter((r) => r.user === ok && r.status === 'sent').length, 4);
+      } finally {
+        await b.close();
+      }
+    });
+
+    it('a server stalling past the lease: two senders, no duplicate (claims are renewed)', async () => {
+      const LEASE_MS = 800;
+      const b = await digestBench(dialect, { delayMs: 2_000 });
+      try {
+        const emails = await usersFollowing(b, 16, 'stalled');
+        await b.publish('Kerberos errors after the update', [b.tech.winsrv]);
+        const at = new Date('2026-10-20T08:00:00Z');
+        await runDigestTick({ ...b.ctx, now: () => at }, { at, composeOnly: true });
+        assert.equal(await unsent(b), 16);
+        const started = Date.now();
+        const sentBy = await Promise.all([
+          sendingProcess(b, LEASE_MS, 20_000),
+          sendingProcess(b, LEASE_MS, 20_000),
+        ]);
+        const counts = b.sink.countByRecipient();
+        const duplicates = [...counts.values()].reduce((n, c) => n + c - 1, 0);
+        console.log(
+          `lease expiry (${dialect}): lease ${LEASE_MS} ms, server delay 2000 ms, 16 digests sent by two senders (${sentBy.join(' + ')}) in ${Date.now() - started} ms, ${duplicates} duplicate(s)`,
+        );
+        for (const email of emails)
+          assert.equal(counts.get(email), 1, `${email} received ${counts.get(email) ?? 0} messages`);
+        assert.ok(
+          sentBy.every((n) => n > 0),
+          'both senders sent',
+        );
+        assert.equal(sentBy[0] + sentBy[1], 16, 'each digest sent by one sender, once');
+        const rows = await listOutbox(b.store.db);
+        assert.ok(rows.every((r) => r.status === 'sent' && r.attempts === 1));
+      } finally {
+        await b.close();
+      }
+    });
+
+    it('the ambiguous send: every copy is an attempt counted as unknown, with the same Message-ID', async () => {
+      const b = await digestBench(dialect, {
+        acceptThenDropRate: 0.2,
+        seed: dialect === 'sqlite' ? 21 : 22,
+      });
+      try {
+        const emails = await usersFollowing(b, 60, 'unsure');
+        await b.publish('Kerberos errors after the update', [b.tech.winsrv]);
+        let rounds = 0;
+        do {
+          await b.tick('2026-10-20T08:00:00Z', { maxAttempts: 20, concurrency: 4 });
+          await new Promise((r) => setTimeout(r, 60));
+        } while ((await unsent(b)) > 0 && ++rounds < 100);
+        const rows = await listOutbox(b.store.db);
+        assert.equal(rows.length, 60);
+        assert.ok(
+          rows.every((r) => r.status === 'sent'),
+          'every digest sent',
+        );
+        const counts = b.sink.countByRecipient();
+        const duplicates = [...counts.values()].reduce((n, c) => n + c - 1, 0);
+        const ambiguous = rows.reduce((n, r) => n + r.ambiguous, 0);
+        console.log(
+          `ambiguous sends (${dialect}): ${b.sink.stats.acceptedThenDropped} messages taken then dropped, ${ambiguous} attempts counted as unknown, ${duplicates} duplicate(s) for 60 digests`,
+        );
+        for (const email of emails) assert.ok((counts.get(email) ?? 0) >= 1, `${email} received nothing`);
+        assert.ok(ambiguous > 0, 'some sends were ambiguous');
+        assert.ok(duplicates <= ambiguous, `${duplicates} duplicates, ${ambiguous} ambiguous attempts`);
+        // Each copy is one ambiguous attempt: the server took it, the reply was lost, it was retried.
+        for (const r of rows)
+          assert.equal(counts.get(r.user), 1 + r.ambiguous, `${r.user}: ${r.ambiguous} unknown outcome(s)`);
+        assert.equal(ambiguous, b.sink.stats.acceptedThenDropped);
+        for (const [email, n] of counts) {
+          if (n === 1) continue;
+          const ids = new Set((await b.sink.to(email)).map((m) => m.messageId));
+          assert.equal(ids.size, 1, `${email}: its ${n} copies carry one Message-ID`);
+        }
       } finally {
         await b.close();
       }
