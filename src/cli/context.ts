@@ -59,7 +59,7 @@ export async function withContext<T>(
   opts: { migrate?: boolean } = {},
 ): Promise<T> {
   const config = baseConfig(cli);
-  const store = await connect(config.databaseUrl, { migrate: opts.migrate });
+  const store = await connect(config.databaseUrl, { ...config, migrate: opts.migrate });
   try {
     return await fn(createContext(config, store, cliLogger(cli, config)));
   } finally {

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.ts';
-import { SchemaError } from '../store/db.ts';
+import { SchemaError, StoreConnectionError } from '../store/db.ts';
 import { CliError, createCli, type Cli, type CliIo } from './context.ts';
 import { registerSourceCommands } from './source.ts';
 import { registerScanCommand } from './scan.ts';
@@ -47,7 +47,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return cli.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof CliError || err instanceof ConfigError || err instanceof SchemaError) {
+    if (
+      err instanceof CliError ||
+      err instanceof ConfigError ||
+      err instanceof SchemaError ||
+      err instanceof StoreConnectionError
+    ) {
       cli.stderr.write(`kbwatch: ${err.message}\n`);
       return err instanceof CliError ? err.exitCode : 1;
     }

@@ -6,7 +6,8 @@ import { baseConfig, cliLogger, type Cli } from './context.ts';
 async function migrateCommand(cli: Cli): Promise<void> {
   const config = baseConfig(cli);
   const log = cliLogger(cli, config);
-  const store = openStore(config.databaseUrl);
+  // No statement timeout: a migration of a big database may take long, and runs in a transaction.
+  const store = openStore(config.databaseUrl, { ...config, dbStatementTimeoutMs: 0 });
   try {
     const applied = await migrate(store);
     log.info(applied.length ? `migrate: applied ${applied.join(', ')}` : 'migrate: schema is up to date');

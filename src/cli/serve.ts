@@ -33,7 +33,7 @@ export function registerServeCommand(program: Command, cli: Cli): void {
         await migrate(s).finally(() => s.close());
         log.info('serve: created a new database');
       }
-      const store = await connect(config.databaseUrl);
+      const store = await connect(config.databaseUrl, config);
       const ctx = createContext(config, store, log);
       if (fresh && config.sources === 'default') await addDefaultSources(ctx);
 

@@ -32,6 +32,20 @@ export const OPTIONS = [
     help: 'sqlite:<file> or postgres://… (default sqlite:<data dir>/kbwatch.db).',
   },
   {
+    name: 'KBWATCH_DB_CONNECT_TIMEOUT',
+    kind: 'int',
+    default: '10',
+    help: 'PostgreSQL: seconds to open a connection, or to wait for a free one in the pool, before failing.',
+    min: 1,
+  },
+  {
+    name: 'KBWATCH_DB_STATEMENT_TIMEOUT',
+    kind: 'int',
+    default: '300',
+    help: 'PostgreSQL: seconds any statement may run, and a transaction may sit idle, before the server cancels it (0: no limit).',
+    min: 0,
+  },
+  {
     name: 'KBWATCH_PORT',
     kind: 'int',
     default: '8080',
@@ -154,6 +168,8 @@ export type OptionName = (typeof OPTIONS)[number]['name'];
 export interface Config {
   dataDir: string;
   databaseUrl: string;
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
   port: number;
   host: string;
   baseUrl: string;
@@ -246,6 +262,8 @@ export function loadConfig(
   return Object.freeze({
     dataDir,
     databaseUrl,
+    dbConnectTimeoutMs: (v.KBWATCH_DB_CONNECT_TIMEOUT as number) * 1000,
+    dbStatementTimeoutMs: (v.KBWATCH_DB_STATEMENT_TIMEOUT as number) * 1000,
     port,
     host: v.KBWATCH_HOST as string,
     baseUrl: (v.KBWATCH_BASE_URL as string | undefined) ?? `http://localhost:${port}`,

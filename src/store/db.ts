@@ -18,11 +18,13 @@ import {
   type Migration,
   type MigrationProvider,
 } from 'kysely';
-import pg from 'pg';
 import type { Database } from './schema.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
 import { dialectOf, type Dialect } from './dialect.ts';
+import { postgresPool, type StoreOptions } from './pg-pool.ts';
+
+export { StoreConnectionError, type StoreOptions } from './pg-pool.ts';
 
 export { dialectOf, type Dialect };
 
@@ -57,10 +59,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-// Bigint columns (COUNT(*), bigserial) come back as strings from pg by default; our counts fit.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
-
-export function openStore(url: string, options: { poolSize?: number } = {}): Store {
+export function openStore(url: string, options: StoreOptions = {}): Store {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
@@ -73,13 +72,7 @@ export function openStore(url: string, options: { poolSize?: number } = {}): Sto
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
     return { db, dialect: 'sqlite', url, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // An idle connection the server closes (restart, failover) is dropped from the pool; the next
-  // query opens a new one. Without a listener the process would crash.
-  pool.on('error', (err) =>
-    process.stderr.write(`store: idle PostgreSQL connection closed: ${err.message}\n`),
-  );
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(url, options) }) });
   return { db, dialect: 'postgres', url, close: () => db.destroy() };
 }
 
@@ -131,8 +124,8 @@ export async function checkSchema(store: Store): Promise<void> {
 }
 
 /** Whether the database at `url` has never been migrated (a fresh install). */
-export async function isFreshDatabase(url: string): Promise<boolean> {
-  const store = openStore(url);
+export async function isFreshDatabase(url: string, options: StoreOptions = {}): Promise<boolean> {
+  const store = openStore(url, options);
   try {
     const tables = await store.db.introspection.getTables();
     return !tables.some((t) => t.name === 'schema_migrations');
@@ -142,10 +135,7 @@ export async function isFreshDatabase(url: string): Promise<boolean> {
 }
 
 /** Opens, migrates when asked, and checks the schema. */
-export async function connect(
-  url: string,
-  opts: { migrate?: boolean; poolSize?: number } = {},
-): Promise<Store> {
+export async function connect(url: string, opts: StoreOptions & { migrate?: boolean } = {}): Promise<Store> {
   const store = openStore(url, opts);
   try {
     if (opts.migrate) await migrate(store);
