@@ -1,10 +1,12 @@
 /**
  * SIGTERM during a scan of the biggest real day, on both databases: the Office corpus's
- * 2024-08-19, when some 1,330 articles changed at once. A `kbwatch worker` scanning it is asked
- * to stop once its first batch is committed: it finishes the batch at hand, records the scan as
- * failed (stopped), releases the source's lock, leaves the cursor where it was and exits 0. A
- * new worker completes the day: every change recorded once, the same changes, path by path, as a
- * clean scan of that day, and the cursor at the day's commit.
+ * 2024-08-19, when some 1,330 articles changed at once. A `kbwatch worker` on the nightly
+ * schedule starts the night's scan at start-up (the night's tick was missed) and is asked to
+ * stop once its first batch is committed: it finishes the batch at hand, records the scan as
+ * failed (stopped), releases the source's lock, leaves the cursor where it was, gives the night's
+ * tick back and exits 0. A new worker catches the night up and completes the day: every change
+ * recorded once, the same changes, path by path, as a clean scan of that day, and the cursor at
+ * the day's commit.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
@@ -15,6 +17,8 @@ import pg from 'pg';
 import { connect, type Dialect, type Store } from '../src/store/db.ts';
 import { scanAll } from '../src/scan/run.ts';
 import { addSource } from '../src/scan/sources.ts';
+import { previousRun } from '../src/jobs/scheduler.ts';
+import { claimTick } from '../src/store/job-ticks.ts';
 import { scanLockHolder } from '../src/store/locks.ts';
 import { testContext } from './context.ts';
 import { startKbwatch, waitFor } from './process.ts';
@@ -22,6 +26,7 @@ import { days, git, repoCopy, sharedSkipReason } from './shared-kb.ts';
 import { createDatabase, PG_ADMIN_URL, skipReason, DIALECTS, type TestDatabase } from './stores.ts';
 
 const DAY = '2024-08-19';
+const NIGHTLY = '0 3 * * *';
 const SHUTDOWN_SECONDS = 30;
 const sharedSkip = sharedSkipReason('office-support.git');
 
@@ -112,6 +117,10 @@ async function dayBefore(dialect: Dialect, dataDir: string) {
     });
     const [before] = await scanAll(ctx, { ref: timeline[i - 1].commit });
     assert.equal(before.status, 'ok');
+    // The nightly scan last ran two nights ago: a worker starting now catches up last night's.
+    const night = previousRun(NIGHTLY, new Date())!;
+    const earlier = new Date(night.getTime() - 86_400_000).toISOString();
+    await claimTick(store.db, 'scan', earlier, 'a worker long gone', earlier);
     return { testDb, target, before: timeline[i - 1].commit, baseScan: (await lastScan(store)).id };
   } finally {
     await store.close();
@@ -135,7 +144,7 @@ for (const dialect of DIALECTS) {
           KBWATCH_DATA_DIR: dataDir,
           KBWATCH_SECRET: 'scan-sigterm-secret',
           KBWATCH_SOURCES: 'none',
-          KBWATCH_SCAN_SCHEDULE: '* * * * * *',
+          KBWATCH_SCAN_SCHEDULE: NIGHTLY,
           KBWATCH_DIGEST_TICK: '0 0 1 1 *',
           KBWATCH_SHUTDOWN_SECONDS: String(SHUTDOWN_SECONDS),
         };
@@ -161,12 +170,22 @@ for (const dialect of DIALECTS) {
         const sourceId = (await store.db.selectFrom('sources').select('id').executeTakeFirstOrThrow()).id;
         assert.equal(await scanLockHolder(store, sourceId), undefined, 'the scan lock is released');
         assert.equal(await cursor(store), base.before, 'the cursor did not move');
+        const ticks = await store.db
+          .selectFrom('job_ticks')
+          .select('tick')
+          .where('job', '=', 'scan')
+          .execute();
+        assert.equal(ticks.length, 1, 'the night the stopped scan ran for is left to the next process');
 
         const restarted = Date.now();
         const second = startKbwatch(['worker'], env);
         const secondExit = exitOf(second);
         try {
-          await waitFor(async () => (await cursor(store)) === base.target, 120_000, 'the cursor at the day');
+          await waitFor(
+            async () => (await cursor(store)) === base.target,
+            120_000,
+            'the next worker to catch the night up',
+          );
         } finally {
           second.kill('SIGTERM');
         }

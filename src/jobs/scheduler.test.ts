@@ -122,5 +122,74 @@ for (const dialect of DIALECTS) {
         await store.close();
       }
     });
+
+    it('stops: a tick claimed as the process stops never starts its job, and is left to the next process', async () => {
+      const store = await createStore(dialect);
+      try {
+        let stopped = false;
+        const late: string[] = [];
+        const nightly: Job = {
+          name: 'nightly',
+          schedule: '0 3 * * *',
+          run: async () => void (stopped && late.push('nightly')),
+        };
+        const due = previousRun('0 3 * * *', new Date())!;
+        const before = new Date(due.getTime() - 86_400_000).toISOString();
+        await claimTick(store.db, 'nightly', before, 'a process long gone', before);
+        const s = startScheduler(testContext(store), [nightly]);
+        try {
+          await s.catchUp(); // the missed tick is being claimed
+        } finally {
+          assert.deepEqual(await s.stop(2_000), []);
+          stopped = true;
+        }
+        await sleep(300);
+        assert.deepEqual(late, [], 'no job starts once stop() has returned');
+        const ticks = await store.db.selectFrom('job_ticks').select('tick').execute();
+        assert.deepEqual(
+          ticks.map((t) => t.tick),
+          [before],
+          'the tick is not taken from the next process',
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('stops: a tick whose run the stop cut short is given back, and the next process catches it up', async () => {
+      const store = await createStore(dialect);
+      try {
+        const runs: string[] = [];
+        const job = (who: string): Job => ({
+          name: 'nightly',
+          schedule: '0 3 * * *',
+          run: async (_ctx, signal) => {
+            runs.push(who);
+            while (!signal.aborted) await sleep(20);
+          },
+        });
+        const due = previousRun('0 3 * * *', new Date())!;
+        const before = new Date(due.getTime() - 86_400_000).toISOString();
+        await claimTick(store.db, 'nightly', before, 'a process long gone', before);
+        const first = startScheduler(testContext(store), [job('first')]);
+        try {
+          await first.catchUp();
+          await sleep(200);
+        } finally {
+          assert.deepEqual(await first.stop(2_000), []);
+        }
+        assert.deepEqual(runs, ['first']);
+        const next = startScheduler(testContext(store), [job('next')]);
+        try {
+          await next.catchUp();
+          await sleep(200);
+        } finally {
+          assert.deepEqual(await next.stop(2_000), []);
+        }
+        assert.deepEqual(runs, ['first', 'next'], 'the next process runs the night again');
+      } finally {
+        await store.close();
+      }
+    });
   });
 }

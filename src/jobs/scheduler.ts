@@ -4,12 +4,13 @@
  * never run the same tick; a tick missed while every process was down is run once at start-up
  * (`catchUp`). A job never overlaps itself in a process; a failing run is logged and the
  * schedule goes on. `stop` claims nothing more, signals running jobs to wrap up, and waits for
- * them up to a deadline.
+ * them up to a deadline; a tick whose run the stop cut short is given back, so the next process
+ * catches it up (the jobs are safe to run again: a scan completes, a digest tick sends the rest).
  */
 import { Cron } from 'croner';
 import type { Context } from '../context.ts';
 import { PROCESS_OWNER } from '../store/leases.ts';
-import { claimTick, lastTick, pruneTicks } from '../store/job-ticks.ts';
+import { claimTick, lastTick, pruneTicks, releaseTick } from '../store/job-ticks.ts';
 
 export interface Job {
   name: string;
@@ -51,51 +52,104 @@ export function previousRun(pattern: string, now: Date): Date | null {
   return null;
 }
 
-export function startScheduler(ctx: Context, jobs: Job[]): Scheduler {
-  const running = new Map<string, Promise<void>>();
-  const stopping = new AbortController();
-  const runJob = (job: Job): Promise<void> => {
-    const current = running.get(job.name);
+/**
+ * The jobs of one process: what runs, for which tick, and the stop signal. Every tick being
+ * claimed or run is tracked, so `stop` waits for it and no job starts once the process stops.
+ */
+class Runs {
+  readonly running = new Map<string, Promise<void>>();
+  /** Ticks being claimed or run. */
+  readonly ticking = new Set<Promise<void>>();
+  /** The tick each running job runs for (none when started by `trigger`). */
+  readonly ticks = new Map<string, string>();
+  readonly stopping = new AbortController();
+
+  constructor(readonly ctx: Context) {}
+
+  run(job: Job): Promise<void> {
+    const current = this.running.get(job.name);
     if (current) return current;
     const p = job
-      .run(ctx, stopping.signal)
+      .run(this.ctx, this.stopping.signal)
       .catch((err) =>
-        ctx.log.error(`jobs: ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`),
+        this.ctx.log.error(`jobs: ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`),
       )
-      .finally(() => running.delete(job.name));
-    running.set(job.name, p);
+      .finally(() => this.running.delete(job.name));
+    this.running.set(job.name, p);
     return p;
-  };
-  const runTick = async (job: Job, tick: Date): Promise<void> => {
-    if (stopping.signal.aborted) return;
-    const db = ctx.store.db;
-    const at = new Date().toISOString();
-    if (!(await claimTick(db, job.name, tick.toISOString(), PROCESS_OWNER, at))) return;
-    await pruneTicks(db, job.name, new Date(tick.getTime() - KEEP_TICKS_MS).toISOString());
-    await runJob(job);
-  };
+  }
+
+  tick(job: Job, tick: Date): Promise<void> {
+    const p: Promise<void> = this.claimAndRun(job, tick.toISOString()).finally(() => this.ticking.delete(p));
+    this.ticking.add(p);
+    return p;
+  }
+
+  private async claimAndRun(job: Job, tick: string): Promise<void> {
+    if (this.stopping.signal.aborted) return;
+    const db = this.ctx.store.db;
+    if (!(await claimTick(db, job.name, tick, PROCESS_OWNER, new Date().toISOString()))) return;
+    await pruneTicks(db, job.name, new Date(Date.parse(tick) - KEEP_TICKS_MS).toISOString());
+    // Claimed as the process stops: not run here, and left to the next process.
+    if (this.stopping.signal.aborted) return this.giveBack(job.name, tick);
+    this.ticks.set(job.name, tick);
+    try {
+      await this.run(job);
+    } finally {
+      if (this.ticks.get(job.name) === tick) this.ticks.delete(job.name);
+    }
+  }
+
+  /** A tick not run to its end here: its row goes, so the next process's catch-up runs it. */
+  async giveBack(job: string, tick: string): Promise<void> {
+    try {
+      await releaseTick(this.ctx.store.db, job, tick, PROCESS_OWNER);
+      this.ctx.log.info(
+        `jobs: ${job}: the tick of ${tick} was cut short by the stop; the next process runs it`,
+      );
+    } catch (err) {
+      this.ctx.log.warn(`jobs: ${job}: could not give the tick of ${tick} back: ${String(err)}`);
+    }
+  }
+
+  /**
+   * Claims nothing more, signals the running jobs, waits for them up to the deadline, and gives
+   * back the ticks whose runs the stop cut short. Resolves with the jobs still running.
+   */
+  async stop(deadlineMs: number): Promise<string[]> {
+    const cutShort = [...this.ticks];
+    this.stopping.abort();
+    const all = Promise.all([...this.running.values(), ...this.ticking]).then(() => true);
+    const timer = new Promise<false>((r) => setTimeout(() => r(false), deadlineMs).unref());
+    const done = await Promise.race([all, timer]);
+    for (const [job, tick] of cutShort) await this.giveBack(job, tick);
+    return done ? [] : [...this.running.keys()];
+  }
+}
+
+export function startScheduler(ctx: Context, jobs: Job[]): Scheduler {
+  const runs = new Runs(ctx);
   const onTick = (job: Job) => (self: Cron) => {
     const tick = self.currentRun() ?? new Date();
     tick.setMilliseconds(0);
-    return runTick(job, tick).catch((err) =>
-      ctx.log.error(
-        `jobs: ${job.name}: could not claim its tick: ${err instanceof Error ? err.message : String(err)}`,
-      ),
-    );
+    return runs
+      .tick(job, tick)
+      .catch((err) =>
+        ctx.log.error(
+          `jobs: ${job.name}: could not claim its tick: ${err instanceof Error ? err.message : String(err)}`,
+        ),
+      );
   };
   const crons = jobs.map((job) => new Cron(job.schedule, { protect: true }, onTick(job)));
   return {
     stop: async (deadlineMs = 30_000) => {
       crons.forEach((c) => c.stop());
-      stopping.abort();
-      const all = Promise.all(running.values()).then(() => true);
-      const timer = new Promise<false>((r) => setTimeout(() => r(false), deadlineMs).unref());
-      return (await Promise.race([all, timer])) ? [] : [...running.keys()];
+      return runs.stop(deadlineMs);
     },
     trigger: async (name) => {
       const job = jobs.find((j) => j.name === name);
       if (!job) throw new Error(`jobs: no job named ${name}`);
-      await runJob(job);
+      await runs.run(job);
     },
     catchUp: async () => {
       for (const job of jobs) {
@@ -103,7 +157,13 @@ export function startScheduler(ctx: Context, jobs: Job[]): Scheduler {
         const due = previousRun(job.schedule, new Date());
         if (!last || !due || due.toISOString() <= last) continue;
         ctx.log.info(`jobs: ${job.name}: the tick of ${due.toISOString()} was missed; running it now`);
-        void runTick(job, due);
+        void runs
+          .tick(job, due)
+          .catch((err) =>
+            ctx.log.error(
+              `jobs: ${job.name}: could not catch up: ${err instanceof Error ? err.message : String(err)}`,
+            ),
+          );
       }
     },
   };

@@ -46,3 +46,13 @@ export async function pruneTicks(db: Db, job: string, before: string): Promise<v
     .where('tick', '<>', newest)
     .execute();
 }
+
+/** Gives a claimed tick back (its run was cut short): the next process's catch-up runs it again. */
+export async function releaseTick(db: Db, job: string, tick: string, owner: string): Promise<void> {
+  await db
+    .deleteFrom('job_ticks')
+    .where('job', '=', job)
+    .where('tick', '=', tick)
+    .where('owner', '=', owner)
+    .execute();
+}
