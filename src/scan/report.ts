@@ -6,6 +6,7 @@
 import type { Context } from '../context.ts';
 import type { SourceError as FileError } from '../model/article.ts';
 import type { ChangeRecord } from '../model/decision.ts';
+import { retryWrite, type RetryOptions } from '../store/retry.ts';
 import { beginScan, finishScan, recordScanErrors } from '../store/scans.ts';
 import type { Source } from '../store/schema.ts';
 import { markSourceFailed, markSourceScanned } from '../store/sources.ts';
@@ -77,6 +78,15 @@ export async function recordFileErrors(ctx: Context, run: ScanRun, errors: FileE
   for (const e of errors) ctx.log.warn(`scan: ${run.source.name}: ${e.path}: ${e.message}`);
 }
 
+function retrying(ctx: Context, source: Source, what: string): RetryOptions {
+  return {
+    onRetry: (err) =>
+      ctx.log.warn(
+        `scan: ${source.name}: recording ${what} failed (${err instanceof Error ? err.message : String(err)}); trying again`,
+      ),
+  };
+}
+
 /** The source failed as a whole: the error is recorded on the run and on the source. */
 export async function failRun(ctx: Context, run: ScanRun, err: unknown): Promise<ScanReport> {
   const { report, source } = run;
@@ -88,9 +98,17 @@ export async function failRun(ctx: Context, run: ScanRun, err: unknown): Promise
   report.durationMs = Date.now() - run.startedMs;
   const at = ctx.now().toISOString();
   const db = ctx.store.db;
-  await recordScanErrors(db, { scanId: run.scanId, sourceId: source.id, at }, [{ path: '', message }]);
-  await finishScan(db, run.scanId, { status: 'failed', at, counts: { ...report.counts }, message });
-  await markSourceFailed(db, source.id, at, message);
+  // The failure may be the database going away: its record is tried again until it is back.
+  const again = retrying(ctx, source, 'its failure');
+  await retryWrite(
+    () => recordScanErrors(db, { scanId: run.scanId, sourceId: source.id, at }, [{ path: '', message }]),
+    again,
+  );
+  await retryWrite(
+    () => finishScan(db, run.scanId, { status: 'failed', at, counts: { ...report.counts }, message }),
+    again,
+  );
+  await retryWrite(() => markSourceFailed(db, source.id, at, message), again);
   return report;
 }
 
@@ -99,13 +117,14 @@ export async function finishRun(ctx: Context, run: ScanRun, cursor: string | nul
   const { report, source } = run;
   const at = ctx.now().toISOString();
   report.durationMs = Date.now() - run.startedMs;
-  await finishScan(ctx.store.db, run.scanId, {
-    status: 'ok',
-    at,
-    toRef: cursor,
-    counts: { ...report.counts },
-  });
-  await markSourceScanned(ctx.store.db, source.id, at);
+  // The data and the cursor are committed: the scan's end is recorded even across a reconnect.
+  const again = retrying(ctx, source, 'its end');
+  await retryWrite(
+    () =>
+      finishScan(ctx.store.db, run.scanId, { status: 'ok', at, toRef: cursor, counts: { ...report.counts } }),
+    again,
+  );
+  await retryWrite(() => markSourceScanned(ctx.store.db, source.id, at), again);
   const counts = Object.entries(report.counts)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
