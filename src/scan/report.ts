@@ -6,6 +6,7 @@
 import type { Context } from '../context.ts';
 import type { SourceError as FileError } from '../model/article.ts';
 import type { ChangeRecord } from '../model/decision.ts';
+import { retryWrite, type RetryOptions } from '../store/retry.ts';
 import { beginScan, finishScan, recordScanErrors } from '../store/scans.ts';
 import type { Source } from '../store/schema.ts';
 import { markSourceFailed, markSourceScanned } from '../store/sources.ts';
@@ -92,6 +93,15 @@ export async function recordPlanWarnings(ctx: Context, run: ScanRun, warnings: s
   await recordScanErrors(ctx.store.db, { scanId: run.scanId, sourceId: run.source.id, at }, errors);
 }
 
+function retrying(ctx: Context, source: Source, what: string): RetryOptions {
+  return {
+    onRetry: (err) =>
+      ctx.log.warn(
+        `scan: ${source.name}: recording ${what} failed (${err instanceof Error ? err.message : String(err)}); trying again`,
+      ),
+  };
+}
+
 /** The source failed as a whole: the error is recorded on the run and on the source. */
 export async function failRun(ctx: Context, run: ScanRun, err: unknown): Promise<ScanReport> {
   const { report, source } = run;
@@ -103,9 +113,17 @@ export async function failRun(ctx: Context, run: ScanRun, err: unknown): Promise
   report.durationMs = Date.now() - run.startedMs;
   const at = ctx.now().toISOString();
   const db = ctx.store.db;
-  await recordScanErrors(db, { scanId: run.scanId, sourceId: source.id, at }, [{ path: '', message }]);
-  await finishScan(db, run.scanId, { status: 'failed', at, counts: { ...report.counts }, message });
-  await markSourceFailed(db, source.id, at, message);
+  // The failure may be the database going away: its record is tried again until it is back.
+  const again = retrying(ctx, source, 'its failure');
+  await retryWrite(
+    () => recordScanErrors(db, { scanId: run.scanId, sourceId: source.id, at }, [{ path: '', message }]),
+    again,
+  );
+  await retryWrite(
+    () => finishScan(db, run.scanId, { status: 'failed', at, counts: { ...report.counts }, message }),
+    again,
+  );
+  await retryWrite(() => markSourceFailed(db, source.id, at, message), again);
   return report;
 }
 
@@ -115,14 +133,17 @@ export async function finishRun(ctx: Context, run: ScanRun, cursor: string | nul
   const at = ctx.now().toISOString();
   report.durationMs = Date.now() - run.startedMs;
   const warnings = report.errors.filter((e) => e.path === '').map((e) => e.message);
-  await finishScan(ctx.store.db, run.scanId, {
-    status: 'ok',
+  // The data and the cursor are committed: the scan's end is recorded even across a reconnect.
+  const again = retrying(ctx, source, 'its end');
+  const outcome = {
+    status: 'ok' as const,
     at,
     toRef: cursor,
     counts: { ...report.counts },
     ...(warnings.length > 0 ? { message: warnings.join('; ') } : {}),
-  });
-  await markSourceScanned(ctx.store.db, source.id, at);
+  };
+  await retryWrite(() => finishScan(ctx.store.db, run.scanId, outcome), again);
+  await retryWrite(() => markSourceScanned(ctx.store.db, source.id, at), again);
   const counts = Object.entries(report.counts)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');

@@ -75,23 +75,33 @@ async function failedOutsideRun(ctx: Context, source: Source, err: unknown): Pro
   return report;
 }
 
-/** Scans a source under its scan lock; a source another scan holds reports `busy` and is left alone. */
+/**
+ * Scans a source under its scan lock; a source another scan holds reports `busy` and is left alone.
+ * A lock that cannot be given back after the scan (the database went away) does not undo its report.
+ */
 export async function scanWithLock(
   ctx: Context,
   source: Source,
   opts: ScanOptions = {},
 ): Promise<ScanReport> {
+  let report: ScanReport | undefined;
   try {
     return await withScanLock(
       ctx.store,
       source.id,
-      (held) => {
+      async (held) => {
         opts.onLocked?.();
-        return scanSource(ctx, source, opts, held);
+        return (report = await scanSource(ctx, source, opts, held));
       },
       { ttlMs: ctx.config.leaseMs },
     );
   } catch (err) {
+    if (report) {
+      // The scan ended and was recorded; only giving the lock back failed (the database went
+      // away). The lock ends with its connection or expires; the outcome stands.
+      ctx.log.warn(`scan: ${source.name}: could not release the scan lock: ${(err as Error).message}`);
+      return report;
+    }
     if (!(err instanceof LockBusyError)) throw err;
     ctx.log.info(`scan: ${source.name}: skipped, ${err.message}`);
     return { ...emptyReport(source, 'busy'), message: err.message };

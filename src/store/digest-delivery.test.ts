@@ -154,6 +154,11 @@ for (const dialect of DIALECTS) {
         AFTER_LEASE,
       );
       assert.deepEqual(marked.sort(), [a.ids[0], b.ids[0]].sort());
+      assert.deepEqual(
+        (await markSent(db(), [{ id: a.ids[0], token: A }], '2026-10-21T07:09:00.000Z')).sort(),
+        [a.ids[0]],
+        'marking again under the same claim (an answer lost with the connection) counts, and changes nothing',
+      );
       for (const id of [a.ids[0], b.ids[0]]) {
         const r = await row(id);
         assert.deepEqual(

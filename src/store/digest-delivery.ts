@@ -126,7 +126,9 @@ export interface Claim {
 /**
  * Recorded right after the SMTP server accepted the messages: the one window where a crash
  * duplicates. Fenced by the claim: a row another sender took over (our lease ran out) is left
- * as it is. Returns the ids actually marked.
+ * as it is. Idempotent: a row this claim already marked stays as it was and counts as marked,
+ * so a mark whose answer was lost with the connection can be written again. Returns the ids
+ * marked.
  */
 export async function markSent(db: Db, claims: Claim[], sentAt: string): Promise<number[]> {
   const marked: number[] = [];
@@ -136,9 +138,15 @@ export async function markSent(db: Db, claims: Claim[], sentAt: string): Promise
     for (const part of chunks(ids)) {
       const rows = await db
         .updateTable('digests')
-        .set({ status: 'sent', sent_at: sentAt, lease_until: null, next_attempt_at: null, last_error: null })
+        .set((eb) => ({
+          status: 'sent',
+          sent_at: eb.case().when('status', '=', 'sent').then(eb.ref('sent_at')).else(sentAt).end(),
+          lease_until: null,
+          next_attempt_at: null,
+          last_error: null,
+        }))
         .where('id', 'in', part)
-        .where('status', '=', 'sending')
+        .where('status', 'in', ['sending', 'sent'])
         .where('lease_token', '=', token)
         .returning('id')
         .execute();

@@ -175,6 +175,10 @@ describe('PostgreSQL connections', async () => {
         }),
       );
       assert.ok(error instanceof Error, 'the work on the dead connection failed');
+      assert.match(
+        error.message,
+        /PostgreSQL connection closed: terminating connection due to administrator command/,
+      );
       const { rows } = await sql<{ ok: number }>`SELECT 1 AS ok`.execute(store.db);
       assert.equal(rows[0].ok, 1, 'the store goes on with a new connection');
     } finally {

@@ -51,14 +51,19 @@ function connectError(url: string, timeoutMs: number, err: unknown): StoreConnec
   );
 }
 
-/** The server's "statement timeout" cancellation, with the setting that decides it. */
-function explained(err: unknown, statementTimeoutMs: number): unknown {
-  if (
-    err instanceof Error &&
-    (err as { code?: string }).code === '57014' &&
-    /statement timeout/.test(err.message)
-  )
+/** pg's words for a query on a connection that is gone. */
+const LOST = /not queryable|Connection terminated/;
+
+/**
+ * A query's error, made clearer: the server's "statement timeout" cancellation names the setting
+ * that decides it; a query on a connection the server had closed says why it was closed.
+ */
+function explained(err: unknown, statementTimeoutMs: number, closedBy: Error | undefined): unknown {
+  if (!(err instanceof Error)) return err;
+  if ((err as { code?: string }).code === '57014' && /statement timeout/.test(err.message))
     err.message = `${err.message} (over ${statementTimeoutMs / 1000} s, KBWATCH_DB_STATEMENT_TIMEOUT)`;
+  else if (LOST.test(err.message) || ['ECONNRESET', 'EPIPE'].includes((err as { code?: string }).code ?? ''))
+    return new Error(`PostgreSQL connection closed: ${(closedBy ?? err).message}`, { cause: err });
   return err;
 }
 
@@ -76,11 +81,13 @@ export function postgresPool(url: string, options: StoreOptions): PostgresPool {
       ? { statement_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs }
       : {}),
   });
+  /** Why the server closed a connection, for the work still using it. */
+  const closed = new WeakMap<pg.PoolClient, Error>();
   pool.on('connect', (client) => {
-    let reported = false; // a closed connection says so more than once
     client.on('error', (err) => {
-      if (!reported) process.stderr.write(`store: PostgreSQL connection closed: ${err.message}\n`);
-      reported = true;
+      if (closed.has(client)) return; // a closed connection says so more than once
+      closed.set(client, err);
+      process.stderr.write(`store: PostgreSQL connection closed: ${err.message}\n`);
     });
   });
   pool.on('error', () => {}); // an idle client's error: reported by the client's own listener above
@@ -93,7 +100,7 @@ export function postgresPool(url: string, options: StoreOptions): PostgresPool {
         query: ((text: any, params?: any) => {
           if (typeof text !== 'string') return client.query(text);
           return client.query(text, params).catch((err: unknown) => {
-            throw explained(err, statementTimeoutMs);
+            throw explained(err, statementTimeoutMs, closed.get(client));
           });
         }) as PostgresPoolClient['query'],
         release: (destroy?: boolean) => client.release(destroy),
