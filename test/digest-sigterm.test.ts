@@ -76,6 +76,15 @@ async function statuses(db: Kysely<Database>): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [r.to_address.toLowerCase(), r.status]));
 }
 
+async function notSent(db: Kysely<Database>): Promise<number> {
+  const r = await db
+    .selectFrom('digests')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('status', '!=', 'sent')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
 function exitOf(child: ReturnType<typeof startKbwatch>): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) resolve(child.exitCode);
@@ -139,7 +148,7 @@ for (const dialect of DIALECTS) {
         let recoverMs: number;
         try {
           await waitFor(
-            async () => [...(await statuses(db)).values()].every((s) => s === 'sent'),
+            async () => (await notSent(db)) === 0,
             120_000,
             'the restarted worker to send the rest',
           );

@@ -166,6 +166,7 @@ for (const dialect of DIALECTS) {
           run: async (_ctx, signal) => {
             runs.push(who);
             while (!signal.aborted) await sleep(20);
+            return 'unfinished';
           },
         });
         const due = previousRun('0 3 * * *', new Date())!;

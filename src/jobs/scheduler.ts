@@ -4,8 +4,9 @@
  * never run the same tick; a tick missed while every process was down is run once at start-up
  * (`catchUp`). A job never overlaps itself in a process; a failing run is logged and the
  * schedule goes on. `stop` claims nothing more, signals running jobs to wrap up, and waits for
- * them up to a deadline; a tick whose run the stop cut short is given back, so the next process
- * catches it up (the jobs are safe to run again: a scan completes, a digest tick sends the rest).
+ * them up to a deadline; a tick whose run the stop cut short (a job that stopped with work left,
+ * or still runs at the deadline) is given back, so the next process catches it up (the jobs are
+ * safe to run again: a scan completes what a stopped one left, a digest tick sends the rest).
  */
 import { Cron } from 'croner';
 import type { Context } from '../context.ts';
@@ -15,8 +16,11 @@ import { claimTick, lastTick, pruneTicks, releaseTick } from '../store/job-ticks
 export interface Job {
   name: string;
   schedule: string;
-  /** `signal` is aborted when the process is stopping: finish the step at hand, then return. */
-  run(ctx: Context, signal: AbortSignal): Promise<void>;
+  /**
+   * `signal` is aborted when the process is stopping: finish the step at hand, then return, with
+   * 'unfinished' when work is left (the tick is then given back for the next process to run).
+   */
+  run(ctx: Context, signal: AbortSignal): Promise<void | 'unfinished'>;
 }
 
 export interface Scheduler {
@@ -57,7 +61,8 @@ export function previousRun(pattern: string, now: Date): Date | null {
  * claimed or run is tracked, so `stop` waits for it and no job starts once the process stops.
  */
 class Runs {
-  readonly running = new Map<string, Promise<void>>();
+  /** Each running job, resolving to whether it stopped with work left. */
+  readonly running = new Map<string, Promise<boolean>>();
   /** Ticks being claimed or run. */
   readonly ticking = new Set<Promise<void>>();
   /** The tick each running job runs for (none when started by `trigger`). */
@@ -66,14 +71,16 @@ class Runs {
 
   constructor(readonly ctx: Context) {}
 
-  run(job: Job): Promise<void> {
+  run(job: Job): Promise<boolean> {
     const current = this.running.get(job.name);
     if (current) return current;
     const p = job
       .run(this.ctx, this.stopping.signal)
-      .catch((err) =>
-        this.ctx.log.error(`jobs: ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`),
-      )
+      .then((r) => r === 'unfinished')
+      .catch((err) => {
+        this.ctx.log.error(`jobs: ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return false;
+      })
       .finally(() => this.running.delete(job.name));
     this.running.set(job.name, p);
     return p;
@@ -94,13 +101,13 @@ class Runs {
     if (this.stopping.signal.aborted) return this.giveBack(job.name, tick);
     this.ticks.set(job.name, tick);
     try {
-      await this.run(job);
+      if ((await this.run(job)) && this.stopping.signal.aborted) await this.giveBack(job.name, tick);
     } finally {
       if (this.ticks.get(job.name) === tick) this.ticks.delete(job.name);
     }
   }
 
-  /** A tick not run to its end here: its row goes, so the next process's catch-up runs it. */
+  /** A tick not run to its end here: its row goes, so the next process's catch-up runs it again. */
   async giveBack(job: string, tick: string): Promise<void> {
     try {
       await releaseTick(this.ctx.store.db, job, tick, PROCESS_OWNER);
@@ -113,17 +120,21 @@ class Runs {
   }
 
   /**
-   * Claims nothing more, signals the running jobs, waits for them up to the deadline, and gives
-   * back the ticks whose runs the stop cut short. Resolves with the jobs still running.
+   * Claims nothing more, signals the running jobs and waits for them up to the deadline (a run
+   * that stops with work left gives its tick back). Resolves with the jobs still running, whose
+   * ticks are given back too: the process is about to exit without them.
    */
   async stop(deadlineMs: number): Promise<string[]> {
-    const cutShort = [...this.ticks];
     this.stopping.abort();
     const all = Promise.all([...this.running.values(), ...this.ticking]).then(() => true);
     const timer = new Promise<false>((r) => setTimeout(() => r(false), deadlineMs).unref());
-    const done = await Promise.race([all, timer]);
-    for (const [job, tick] of cutShort) await this.giveBack(job, tick);
-    return done ? [] : [...this.running.keys()];
+    if (await Promise.race([all, timer])) return [];
+    const late = [...this.running.keys()];
+    for (const job of late) {
+      const tick = this.ticks.get(job);
+      if (tick) await this.giveBack(job, tick);
+    }
+    return late;
   }
 }
 
