@@ -50,16 +50,17 @@ export function registerServeCommand(program: Command, cli: Cli): void {
       cli.out(`kbwatch listening on ${address}`);
 
       const scheduler = config.jobs ? startScheduler(ctx, defaultJobs(ctx)) : undefined;
+      // Signals are handled from here on, before any job starts.
+      const stopped = untilStopped(log, 'serve', config.shutdownMs, {
+        closeHttp: () => app.close(),
+        scheduler,
+        closeStore: () => store.close(),
+      });
       if (scheduler && config.scanOnStart && !(await hasAnyScan(store.db))) {
         log.info('serve: first scan started in the background');
         void scheduler.trigger('scan');
       }
       await scheduler?.catchUp();
-
-      await untilStopped(log, 'serve', config.shutdownMs, {
-        closeHttp: () => app.close(),
-        scheduler,
-        closeStore: () => store.close(),
-      });
+      await stopped;
     });
 }

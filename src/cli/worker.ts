@@ -10,9 +10,13 @@ async function worker(cli: Cli, ctx: Context): Promise<void> {
   const scheduler = startScheduler(ctx, defaultJobs(ctx));
   ctx.log.info('worker: running scheduled jobs');
   cli.out('kbwatch worker started');
+  // Signals are handled from here on, before any job starts; withContext closes the store after.
+  const stopped = untilStopped(ctx.log, 'worker', ctx.config.shutdownMs, {
+    scheduler,
+    closeStore: async () => {},
+  });
   await scheduler.catchUp();
-  // withContext closes the store once this returns.
-  await untilStopped(ctx.log, 'worker', ctx.config.shutdownMs, { scheduler, closeStore: async () => {} });
+  await stopped;
 }
 
 export function registerWorkerCommand(program: Command, cli: Cli): void {
