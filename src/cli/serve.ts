@@ -27,9 +27,9 @@ export function registerServeCommand(program: Command, cli: Cli): void {
         ...(opts.jobs === false ? { KBWATCH_JOBS: 'false' } : {}),
       });
       const log = cliLogger(cli, config);
-      const fresh = await isFreshDatabase(config.databaseUrl);
+      const fresh = await isFreshDatabase(config.databaseUrl, config);
       if (fresh) {
-        const s = openStore(config.databaseUrl);
+        const s = openStore(config.databaseUrl, { ...config, dbStatementTimeoutMs: 0 });
         await migrate(s).finally(() => s.close());
         log.info('serve: created a new database');
       }
