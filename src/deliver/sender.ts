@@ -20,6 +20,7 @@ import {
   type ClaimedDigest,
 } from '../store/digest-delivery.ts';
 import { SentMarks } from './sent-marks.ts';
+import { groupBy } from '../store/codec.ts';
 
 export interface SendOptions {
   mailer: Mailer;
@@ -143,8 +144,7 @@ class Run {
   /** The lease heartbeat: every claim still waiting or in flight is extended; lost ones are dropped. */
   async renew(): Promise<void> {
     const held = [...this.queue, ...[...this.inflight.values()].map((f) => f.claimed)];
-    const byToken = new Map<string, Claimed[]>();
-    for (const c of held) byToken.set(c.row.token, [...(byToken.get(c.row.token) ?? []), c]);
+    const byToken = groupBy(held, (c) => c.row.token);
     const leaseUntil = this.wall() + this.leaseMs;
     for (const [token, claims] of byToken) {
       const kept = new Set(
@@ -163,9 +163,11 @@ class Run {
 
   /** Claims that were never started go straight back to the queue (the run is stopping). */
   async release(): Promise<void> {
-    const byToken = new Map<string, number[]>();
-    for (const c of this.queue.splice(0))
-      byToken.set(c.row.token, [...(byToken.get(c.row.token) ?? []), c.row.id]);
+    const byToken = groupBy(
+      this.queue.splice(0),
+      (c) => c.row.token,
+      (c) => c.row.id,
+    );
     for (const [token, ids] of byToken) await releaseClaims(this.ctx.store.db, ids, token);
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { chunks, jsonList, jsonObject, parseSummary } from './codec.ts';
+import { describe, it, test } from 'node:test';
+import { chunks, groupBy, jsonList, jsonObject, parseSummary } from './codec.ts';
 
 describe('store: codec', () => {
   it('splits a list into batches of at most the given size, 300 by default', () => {
@@ -51,4 +51,27 @@ describe('store: codec', () => {
     for (const text of [null, undefined, '', '[]', 'not json', 'null'])
       assert.equal(parseSummary(text), null, String(text));
   });
+});
+
+test('groupBy keeps each group in input order, optionally mapping the values', () => {
+  const rows = [
+    { t: 'a', id: 1 },
+    { t: 'b', id: 2 },
+    { t: 'a', id: 3 },
+  ];
+  assert.deepEqual(
+    [
+      ...groupBy(
+        rows,
+        (r) => r.t,
+        (r) => r.id,
+      ),
+    ],
+    [
+      ['a', [1, 3]],
+      ['b', [2]],
+    ],
+  );
+  assert.deepEqual(groupBy(rows, (r) => r.t).get('b'), [rows[1]]);
+  assert.equal(groupBy([], (r: { t: string }) => r.t).size, 0);
 });

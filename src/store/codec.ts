@@ -44,3 +44,20 @@ export function parseSummary(text: string | null | undefined): ChangeSummary | n
     minor: Boolean(s.minor),
   };
 }
+
+/** Groups `items` by `key`, keeping their order within each group. */
+export function groupBy<T, K, V = T>(
+  items: Iterable<T>,
+  key: (item: T) => K,
+  value?: (item: T) => V,
+): Map<K, V[]> {
+  const out = new Map<K, V[]>();
+  for (const item of items) {
+    const k = key(item);
+    const v = value ? value(item) : (item as unknown as V);
+    const list = out.get(k);
+    if (list) list.push(v);
+    else out.set(k, [v]);
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  * once the lease has expired; each outcome (sent, retry, failed) is written as it comes.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { chunks, jsonObject } from './codec.ts';
+import { chunks, groupBy, jsonObject } from './codec.ts';
 import { suppressQueued } from './digests.ts';
 import { dialectOf } from './dialect.ts';
 import type { Database } from './schema.ts';
@@ -132,8 +132,11 @@ export interface Claim {
  */
 export async function markSent(db: Db, claims: Claim[], sentAt: string): Promise<number[]> {
   const marked: number[] = [];
-  const byToken = new Map<string, number[]>();
-  for (const c of claims) byToken.set(c.token, [...(byToken.get(c.token) ?? []), c.id]);
+  const byToken = groupBy(
+    claims,
+    (c) => c.token,
+    (c) => c.id,
+  );
   for (const [token, ids] of byToken) {
     for (const part of chunks(ids)) {
       const rows = await db
